@@ -1,0 +1,6 @@
+package io.keycloakguard.core.redis;
+
+import org.keycloak.provider.ProviderFactory;
+
+public interface RedisConnectionProviderFactory extends ProviderFactory<RedisConnectionProvider> {
+}

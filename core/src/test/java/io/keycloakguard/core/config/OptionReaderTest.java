@@ -1,0 +1,46 @@
+package io.keycloakguard.core.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class OptionReaderTest {
+
+    private final OptionReader reader = new OptionReader(
+            Map.of("n", " 42 ", "blank", "  ", "list", "a, ,b,", "big", "99999999999")::get, k -> "opt-" + k);
+
+    @Test
+    void trimsAndTreatsBlankAsUnset() {
+        assertEquals(42, reader.integer("n", 0, 0, 100));
+        assertEquals(7, reader.integer("blank", 7, 0, 100));
+        assertEquals("d", reader.string("missing", "d"));
+    }
+
+    @Test
+    void listsDropBlanks() {
+        assertEquals(List.of("a", "b"), reader.list("list"));
+        assertEquals(List.of(), reader.list("missing"));
+    }
+
+    @Test
+    void outOfRangeNamesTheOption() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> reader.integer("n", 0, 0, 10));
+        assertEquals("Invalid value '42' for option 'opt-n': must be between 0 and 10", e.getMessage());
+        assertThrows(InvalidConfigurationException.class, () -> reader.integer("big", 0, 0, 10));
+    }
+
+    @Test
+    void parsesDurationUnitsAndRejectsOverflow() {
+        assertEquals(Duration.ofHours(2), OptionReader.parseDuration("2h"));
+        assertEquals(Duration.ofMillis(10), OptionReader.parseDuration("10ms"));
+        assertNull(OptionReader.parseDuration("9223372036854775807h"));
+        assertNull(OptionReader.parseDuration("s"));
+    }
+}

@@ -1,0 +1,98 @@
+package io.keycloakguard.it.harness;
+
+import java.util.UUID;
+
+/**
+ * One Redis and one Keycloak with the pack for the whole test JVM: a Keycloak start costs ~45 s, so
+ * every test class shares them. Stopped when the suite ends, fails or is interrupted.
+ */
+public final class GuardEnvironment implements AutoCloseable {
+
+    private static GuardEnvironment shared;
+
+    private final Database database;
+    private final TestRedis redis;
+    private final String keyPrefix;
+    private final KeycloakServer keycloak;
+    private final KeycloakAdmin admin;
+
+    private GuardEnvironment(Database database, TestRedis redis, String keyPrefix, KeycloakServer keycloak) {
+        this.database = database;
+        this.redis = redis;
+        this.keyPrefix = keyPrefix;
+        this.keycloak = keycloak;
+        this.admin = new KeycloakAdmin(keycloak);
+    }
+
+    public static synchronized GuardEnvironment shared() {
+        if (shared == null) {
+            shared = start("it");
+            Runtime.getRuntime().addShutdownHook(new Thread(GuardEnvironment::stopShared, "guard-harness-stop"));
+        }
+        return shared;
+    }
+
+    static synchronized void stopShared() {
+        if (shared != null) {
+            shared.close();
+            shared = null;
+        }
+    }
+
+    /** Starts Redis and Keycloak as the environment says: see the README's "Tests" section. */
+    public static GuardEnvironment start(String name) {
+        Database database = Database.fromEnvironment();
+        TestRedis redis = TestRedis.fromEnvironment();
+        // Our own prefix per run: tests never touch keys they did not create.
+        String keyPrefix = "kcguard-" + name + "-" + UUID.randomUUID().toString().substring(0, 8) + ":";
+        try {
+            KeycloakOptions options = KeycloakOptions.defaults(name, database, redis.url(), keyPrefix);
+            KeycloakServer keycloak = "container".equals(Settings.get("it.keycloak", "IT_KEYCLOAK", "distribution"))
+                    ? ContainerKeycloak.start(options)
+                    : DistributionKeycloak.start(options);
+            return new GuardEnvironment(database, redis, keyPrefix, keycloak);
+        } catch (RuntimeException e) {
+            redis.close();
+            throw e;
+        }
+    }
+
+    public static GuardEnvironment startWith(KeycloakOptions options, TestRedis redis) {
+        KeycloakServer keycloak = DistributionKeycloak.start(options);
+        return new GuardEnvironment(options.database(), redis, options.redisKeyPrefix(), keycloak);
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public TestRedis redis() {
+        return redis;
+    }
+
+    /** The prefix the pack uses for its Redis keys in this run. */
+    public String keyPrefix() {
+        return keyPrefix;
+    }
+
+    public KeycloakServer keycloak() {
+        return keycloak;
+    }
+
+    public KeycloakAdmin admin() {
+        return admin;
+    }
+
+    public String baseUrl() {
+        return keycloak.baseUrl();
+    }
+
+    @Override
+    public void close() {
+        try {
+            keycloak.close();
+        } finally {
+            redis.close();
+        }
+    }
+}

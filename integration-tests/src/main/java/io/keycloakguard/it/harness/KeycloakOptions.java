@@ -1,0 +1,40 @@
+package io.keycloakguard.it.harness;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a Keycloak of the harness is started with.
+ *
+ * @param name        a short name for logs and the work directory (e.g. {@code node1})
+ * @param httpPort    0 for a free port
+ * @param extraArgs   further {@code kc.sh start} options, e.g. {@code --spi-…} settings of a test
+ */
+public record KeycloakOptions(String name, int httpPort, Database database, String redisUrl, String redisKeyPrefix,
+                              Path providersDir, Path realmsDir, List<String> extraArgs) {
+
+    public static KeycloakOptions defaults(String name, Database database, String redisUrl, String keyPrefix) {
+        return new KeycloakOptions(name, 0, database, redisUrl, keyPrefix, Settings.providersDir(),
+                Settings.realmsDir(), List.of());
+    }
+
+    public KeycloakOptions withHttpPort(int port) {
+        return new KeycloakOptions(name, port, database, redisUrl, redisKeyPrefix, providersDir, realmsDir, extraArgs);
+    }
+
+    public KeycloakOptions withExtraArgs(String... args) {
+        List<String> all = new ArrayList<>(extraArgs);
+        all.addAll(List.of(args));
+        return new KeycloakOptions(name, httpPort, database, redisUrl, redisKeyPrefix, providersDir, realmsDir, List.copyOf(all));
+    }
+
+    /** The pack's own options, the same whichever way Keycloak is started. */
+    List<String> guardArgs() {
+        return List.of(
+                "--spi-guard-redis--default--url=" + redisUrl,
+                "--spi-guard-redis--default--key-prefix=" + redisKeyPrefix,
+                // Short, so tests see an outage and a recovery within a second or two.
+                "--spi-guard-redis--default--health-check-interval=1s");
+    }
+}

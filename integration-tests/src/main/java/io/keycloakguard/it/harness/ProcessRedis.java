@@ -1,0 +1,118 @@
+package io.keycloakguard.it.harness;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A private {@code redis-server} from PATH on a port of its own, keeping nothing on disk. */
+final class ProcessRedis implements TestRedis {
+
+    private final int port;
+    private final Path dir;
+    private Process process;
+
+    ProcessRedis(int port, Path dir) {
+        this.port = port;
+        this.dir = dir;
+        start();
+    }
+
+    static boolean onPath() {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String entry : path.split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(entry, "redis-server"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String url() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    @Override
+    public boolean isPrivate() {
+        return true;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        try {
+            Files.createDirectories(dir);
+            process = new ProcessBuilder(List.of("redis-server", "--port", String.valueOf(port),
+                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()))
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("redis.log").toFile())
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start redis-server", e);
+        }
+        waitUntil(true);
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+        waitUntil(false);
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void waitUntil(boolean listening) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            if (isListening() == listening) {
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new IllegalStateException("redis-server on port " + port + (listening ? " did not start" : " did not stop"));
+    }
+
+    private boolean isListening() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "private redis-server " + url();
+    }
+}

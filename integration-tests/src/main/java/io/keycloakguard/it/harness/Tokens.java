@@ -1,0 +1,40 @@
+package io.keycloakguard.it.harness;
+
+import io.restassured.response.Response;
+
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+
+/** OIDC token endpoint calls. */
+public final class Tokens {
+
+    private Tokens() {
+    }
+
+    public static String tokenEndpoint(String baseUrl, String realm) {
+        return baseUrl + "/realms/" + realm + "/protocol/openid-connect/token";
+    }
+
+    /** The resource-owner password grant; fails the test unless Keycloak issues tokens. */
+    public static Map<String, Object> passwordGrant(String baseUrl, String realm, String clientId, String username,
+                                                    String password) {
+        Response response = passwordGrantResponse(baseUrl, realm, clientId, username, password);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("Password grant for " + username + " in " + realm + " failed: "
+                    + response.statusCode() + " " + response.asString());
+        }
+        return response.as(Map.class);
+    }
+
+    public static Response passwordGrantResponse(String baseUrl, String realm, String clientId, String username,
+                                                 String password) {
+        return given()
+                .formParam("grant_type", "password")
+                .formParam("client_id", clientId)
+                .formParam("username", username)
+                .formParam("password", password)
+                .formParam("scope", "openid")
+                .post(tokenEndpoint(baseUrl, realm));
+    }
+}
