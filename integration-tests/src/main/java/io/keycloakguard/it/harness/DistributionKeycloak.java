@@ -291,8 +291,7 @@ public final class DistributionKeycloak implements KeycloakServer {
                     .filter(p -> p.info().commandLine().map(c -> c.contains(home.toString())).orElse(false))
                     .ifPresent(p -> {
                         System.out.println("[harness] Stopping Keycloak left over from an earlier run, pid " + pid);
-                        p.destroyForcibly();
-                        p.onExit().join();
+                        killTree(p);
                     });
         } catch (NumberFormatException e) {
             // unreadable pid file: nothing to stop
@@ -306,13 +305,14 @@ public final class DistributionKeycloak implements KeycloakServer {
         if (process == null) {
             return;
         }
+        // kc.sh forwards SIGTERM to its java child and waits for it.
         process.destroy();
         try {
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                killTree(process.toHandle());
             }
         } catch (InterruptedException e) {
-            process.destroyForcibly();
+            killTree(process.toHandle());
             Thread.currentThread().interrupt();
         }
         process = null;
@@ -323,17 +323,26 @@ public final class DistributionKeycloak implements KeycloakServer {
         }
     }
 
-    /** Kills Keycloak at once (SIGKILL), as a crash would. */
+    /** Kills Keycloak at once (SIGKILL to the JVM), as a crash would. */
     public synchronized void kill() {
         if (process != null) {
-            process.destroyForcibly();
-            try {
-                process.waitFor(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            killTree(process.toHandle());
             process = null;
         }
+    }
+
+    /** SIGKILL to kc.sh and the JVM it runs: kc.sh does not exec java, and SIGKILL cannot be forwarded. */
+    private static void killTree(ProcessHandle root) {
+        List<ProcessHandle> tree = new ArrayList<>(root.descendants().toList());
+        tree.add(root);
+        tree.forEach(ProcessHandle::destroyForcibly);
+        tree.forEach(p -> {
+            try {
+                p.onExit().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // already gone or unkillable; nothing more to do
+            }
+        });
     }
 
     private static void sleep(long millis) {

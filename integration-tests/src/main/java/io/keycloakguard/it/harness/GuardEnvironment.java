@@ -43,6 +43,7 @@ public final class GuardEnvironment implements AutoCloseable {
     public static GuardEnvironment start(String name) {
         Database database = Database.fromEnvironment();
         TestRedis redis = TestRedis.fromEnvironment();
+        System.out.println("[harness] Redis: " + redis);
         // Our own prefix per run: tests never touch keys they did not create.
         String keyPrefix = "kcguard-" + name + "-" + UUID.randomUUID().toString().substring(0, 8) + ":";
         try {
