@@ -1,0 +1,139 @@
+package io.keycloakguard.it.revocation;
+
+import io.keycloakguard.it.harness.FreePorts;
+import io.keycloakguard.it.harness.TestRedis;
+import io.keycloakguard.revocation.Revocation;
+import io.keycloakguard.revocation.RevocationClient;
+import io.keycloakguard.revocation.RevocationKeys;
+import io.keycloakguard.revocation.RevocationKind;
+import io.keycloakguard.revocation.RevocationPublisher;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Redis contract v1: what the pack's publisher writes is what the resource-server client reads. */
+class RevocationFeedIT {
+
+    private final String prefix = "kcguard-feed-it-" + UUID.randomUUID().toString().substring(0, 8) + ":";
+    private final String realm = "feed";
+    private TestRedis redis;
+    private RedisClient jedis;
+    private RevocationPublisher publisher;
+
+    @BeforeEach
+    void startRedis() {
+        redis = TestRedis.privateOn(FreePorts.next());
+        jedis = RedisClient.create(redis.url());
+        publisher = new RevocationPublisher(prefix, RevocationPublisher.DEFAULT_STREAM_MAX_LENGTH);
+    }
+
+    @AfterEach
+    void stopRedis() {
+        jedis.close();
+        redis.close();
+    }
+
+    private static long now() {
+        return Instant.now().getEpochSecond();
+    }
+
+    private Revocation session(String sid) {
+        return Revocation.of(realm, RevocationKind.SESSION, sid, null, now(), now() + 900, "logout");
+    }
+
+    private RevocationClient client() {
+        return RevocationClient.builder(jedis, realm).keyPrefix(prefix).pollBlock(Duration.ofMillis(200)).start();
+    }
+
+    @Test
+    void snapshotThenStreamMissesNothing() {
+        assertTrue(publisher.publish(jedis, session("before-start"), now()));
+        try (RevocationClient client = client()) {
+            await(() -> client.isRevoked(null, "before-start", null, null, now()), "snapshot entry");
+            assertTrue(publisher.publish(jedis, session("after-start"), now()));
+            await(() -> client.isRevoked(null, "after-start", null, null, now()), "stream entry");
+            assertFalse(client.isRevoked(null, "untouched", "someone", "app", now()));
+        }
+    }
+
+    @Test
+    void publishingTheSameRevocationTwiceChangesNothing() {
+        Revocation r = session("twice");
+        assertTrue(publisher.publish(jedis, r, now()));
+        assertFalse(publisher.publish(jedis, r, now()), "second delivery is recognised");
+        RevocationKeys keys = new RevocationKeys(prefix, realm);
+        assertEquals(1, jedis.xlen(keys.stream()));
+        assertEquals(1, jedis.hlen(keys.records()));
+    }
+
+    @Test
+    void userRevocationsMergeToTheLatestTime() {
+        long t = now();
+        publisher.publish(jedis, Revocation.of(realm, RevocationKind.USER, "u1", null, t, t + 900, "disabled"), t);
+        publisher.publish(jedis, Revocation.of(realm, RevocationKind.USER, "u1", null, t - 100, t + 300, "old"), t);
+        try (RevocationClient client = client()) {
+            await(() -> client.liveRevocations() == 1, "snapshot loaded");
+            assertTrue(client.isRevoked(null, null, "u1", "app", t - 50), "merged to the later time");
+            assertFalse(client.isRevoked(null, null, "u1", "app", t + 1));
+        }
+        String merged = jedis.hget(new RevocationKeys(prefix, realm).records(), "user:u1");
+        assertEquals(t, Revocation.fromJson(merged).time());
+        assertEquals(t + 900, Revocation.fromJson(merged).expiresAt());
+    }
+
+    @Test
+    void expiredRevocationsAreNotStoredAndAreRemoved() {
+        long t = now();
+        assertFalse(publisher.publish(jedis, Revocation.of(realm, RevocationKind.TOKEN, "old", null, t - 1000, t - 1, "x"), t));
+        publisher.publish(jedis, Revocation.of(realm, RevocationKind.TOKEN, "short", null, t, t + 5, "x"), t);
+        assertEquals(0, publisher.removeExpired(jedis, realm, t));
+        assertEquals(1, publisher.removeExpired(jedis, realm, t + 10));
+        assertEquals(0, jedis.hlen(new RevocationKeys(prefix, realm).records()));
+    }
+
+    @Test
+    void resumesAfterARedisRestartAndReportsStaleness() {
+        try (RevocationClient client = RevocationClient.builder(jedis, realm).keyPrefix(prefix)
+                .pollBlock(Duration.ofMillis(200)).staleAfter(Duration.ofSeconds(1)).failClosedWhenStale(true).start()) {
+            publisher.publish(jedis, session("first"), now());
+            await(() -> !client.isStale() && client.isRevoked(null, "first", null, null, now()), "first revocation");
+            assertFalse(client.isRevoked(null, "other", null, null, now()));
+
+            redis.stop();
+            await(client::isStale, "the client notices Redis is gone");
+            assertTrue(client.isRevoked(null, "other", null, null, now()), "fail-closed while stale");
+
+            redis.start();
+            publisher.publish(jedis, session("second"), now());
+            await(() -> client.isRevoked(null, "second", null, null, now()) && !client.isStale(), "resumed");
+            assertTrue(client.isRevoked(null, "first", null, null, now()), "kept what it had");
+            assertFalse(client.isRevoked(null, "other", null, null, now()));
+        }
+    }
+
+    private static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new AssertionError("Timed out waiting for " + what);
+    }
+}

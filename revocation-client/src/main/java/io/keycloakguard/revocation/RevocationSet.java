@@ -1,0 +1,89 @@
+package io.keycloakguard.revocation;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The live revocations of one realm in memory: {@link #isRevoked} costs a few hash lookups and never
+ * touches the network.
+ */
+public final class RevocationSet {
+
+    /** Revoked at {@code time} (epoch seconds); forgotten after {@code expiresAt}. */
+    private record Entry(long time, long expiresAt) {
+        Entry merge(Entry other) {
+            return new Entry(Math.max(time, other.time), Math.max(expiresAt, other.expiresAt));
+        }
+    }
+
+    private final Map<String, Entry> sessions = new ConcurrentHashMap<>();
+    private final Map<String, Entry> tokens = new ConcurrentHashMap<>();
+    private final Map<String, Entry> users = new ConcurrentHashMap<>();
+    private final Map<String, Entry> clientGrants = new ConcurrentHashMap<>();
+
+    public void apply(Revocation r) {
+        Entry entry = new Entry(r.time(), r.expiresAt());
+        switch (r.kind()) {
+            case SESSION -> sessions.merge(r.subject(), entry, Entry::merge);
+            case TOKEN -> tokens.merge(r.subject(), entry, Entry::merge);
+            case USER -> users.merge(r.subject(), entry, Entry::merge);
+            case CLIENT_GRANT -> clientGrants.merge(grantKey(r.subject(), r.client()), entry, Entry::merge);
+        }
+    }
+
+    /**
+     * @param jti token id, or null
+     * @param sid session id, or null
+     * @param sub subject (user id), or null
+     * @param azp authorized party (client id), or null
+     * @param iat issued-at, epoch seconds
+     */
+    public boolean isRevoked(String jti, String sid, String sub, String azp, long iat) {
+        if (jti != null && tokens.containsKey(jti)) {
+            return true;
+        }
+        if (sid != null && sessions.containsKey(sid)) {
+            return true;
+        }
+        if (sub != null) {
+            // A token issued in the same second as the revocation counts as revoked: iat has one-second resolution.
+            Entry user = users.get(sub);
+            if (user != null && iat <= user.time()) {
+                return true;
+            }
+            if (azp != null) {
+                Entry grant = clientGrants.get(grantKey(sub, azp));
+                return grant != null && iat <= grant.time();
+            }
+        }
+        return false;
+    }
+
+    /** Reads {@code jti}, {@code sid}, {@code sub}, {@code azp} and {@code iat} from verified JWT claims. */
+    public boolean isRevoked(Map<String, ?> claims) {
+        Object iat = claims.get("iat");
+        long issuedAt = iat instanceof Number n ? n.longValue()
+                : iat instanceof java.util.Date d ? d.getTime() / 1000 : Long.MIN_VALUE;
+        return isRevoked(string(claims.get("jti")), string(claims.get("sid")), string(claims.get("sub")),
+                string(claims.get("azp")), issuedAt);
+    }
+
+    public void removeExpired(long nowEpochSeconds) {
+        sessions.values().removeIf(e -> e.expiresAt() < nowEpochSeconds);
+        tokens.values().removeIf(e -> e.expiresAt() < nowEpochSeconds);
+        users.values().removeIf(e -> e.expiresAt() < nowEpochSeconds);
+        clientGrants.values().removeIf(e -> e.expiresAt() < nowEpochSeconds);
+    }
+
+    public int size() {
+        return sessions.size() + tokens.size() + users.size() + clientGrants.size();
+    }
+
+    private static String grantKey(String sub, String azp) {
+        return sub + '\u0000' + azp;
+    }
+
+    private static String string(Object o) {
+        return o == null ? null : o.toString();
+    }
+}
