@@ -16,6 +16,9 @@ public final class RevocationSet {
         }
     }
 
+    /** The subject of a USER revocation that covers every user of the realm (admin "sign out all sessions"). */
+    public static final String ALL_USERS = "*";
+
     private final Map<String, Entry> sessions = new ConcurrentHashMap<>();
     private final Map<String, Entry> tokens = new ConcurrentHashMap<>();
     private final Map<String, Entry> users = new ConcurrentHashMap<>();
@@ -45,8 +48,12 @@ public final class RevocationSet {
         if (sid != null && sessions.containsKey(sid)) {
             return true;
         }
+        // A token issued in the same second as the revocation counts as revoked: iat has one-second resolution.
+        Entry everyone = users.get(ALL_USERS);
+        if (everyone != null && iat <= everyone.time()) {
+            return true;
+        }
         if (sub != null) {
-            // A token issued in the same second as the revocation counts as revoked: iat has one-second resolution.
             Entry user = users.get(sub);
             if (user != null && iat <= user.time()) {
                 return true;

@@ -38,6 +38,14 @@ class RevocationSetTest {
     }
 
     @Test
+    void revokingAllUsersCoversEveryTokenIssuedBefore() {
+        set.apply(revocation(RevocationKind.USER, RevocationSet.ALL_USERS, null, 100));
+        assertTrue(set.isRevoked(null, null, "anyone", "app", 100));
+        assertTrue(set.isRevoked("jti", "sid", null, null, 50));
+        assertFalse(set.isRevoked(null, null, "anyone", "app", 101));
+    }
+
+    @Test
     void clientGrantRevocationCoversOnlyThatClient() {
         set.apply(revocation(RevocationKind.CLIENT_GRANT, "u1", "app", 100));
 

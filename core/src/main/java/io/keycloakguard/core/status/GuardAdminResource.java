@@ -1,5 +1,6 @@
 package io.keycloakguard.core.status;
 
+import io.keycloakguard.core.outbox.OutboxBacklog;
 import io.keycloakguard.core.redis.RedisConnectionProvider;
 import io.keycloakguard.core.redis.RedisPing;
 import jakarta.ws.rs.GET;
@@ -39,6 +40,7 @@ public class GuardAdminResource {
         status.put("realm", realm.getName());
         status.put("providers", PackProviders.in(session.getKeycloakSessionFactory(), realm));
         status.put("redis", redis());
+        status.put("outbox", OutboxBacklog.of(session, realm.getId()));
         return status;
     }
 

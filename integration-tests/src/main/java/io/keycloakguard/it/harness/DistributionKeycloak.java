@@ -35,6 +35,7 @@ public final class DistributionKeycloak implements KeycloakServer {
     private int httpPort;
     private int managementPort;
     private Process process;
+    private boolean appendLog;
 
     private DistributionKeycloak(Path home, Path workDir, KeycloakOptions options) {
         this.home = home;
@@ -110,8 +111,10 @@ public final class DistributionKeycloak implements KeycloakServer {
     }
 
     private void launch(boolean importRealms) throws IOException {
-        httpPort = options.httpPort() == 0 ? FreePorts.next() : options.httpPort();
-        managementPort = FreePorts.next();
+        if (httpPort == 0) {
+            httpPort = options.httpPort() == 0 ? FreePorts.next() : options.httpPort();
+            managementPort = FreePorts.next();
+        }
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start", "--optimized",
                 "--http-enabled=true", "--http-host=127.0.0.1", "--http-port=" + httpPort,
                 "--http-management-host=127.0.0.1", "--http-management-port=" + managementPort,
@@ -125,7 +128,8 @@ public final class DistributionKeycloak implements KeycloakServer {
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(home.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(logFile.toFile());
+                .redirectOutput(appendLog ? ProcessBuilder.Redirect.appendTo(logFile.toFile())
+                        : ProcessBuilder.Redirect.to(logFile.toFile()));
         configureEnvironment(pb.environment());
         pb.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", adminUsername());
         pb.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword);
@@ -329,6 +333,30 @@ public final class DistributionKeycloak implements KeycloakServer {
             killTree(process.toHandle());
             process = null;
         }
+    }
+
+    /**
+     * Kills Keycloak outright and starts it again on the same ports and database, as after a crash:
+     * whatever was committed before the kill must still be there.
+     */
+    public synchronized void killAndRestart() {
+        kill();
+        try {
+            Files.writeString(logFile, "\n----- killed and restarted by the test -----\n",
+                    java.nio.file.StandardOpenOption.APPEND);
+            long started = System.nanoTime();
+            launchAppendingLog();
+            waitUntilReady();
+            System.out.printf("[harness] Keycloak %s restarted after SIGKILL in %.1f s%n", options.name(),
+                    (System.nanoTime() - started) / 1e9);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void launchAppendingLog() throws IOException {
+        appendLog = true;
+        launch(false);
     }
 
     /** SIGKILL to kc.sh and the JVM it runs: kc.sh does not exec java, and SIGKILL cannot be forwarded. */

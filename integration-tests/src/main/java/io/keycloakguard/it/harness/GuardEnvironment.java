@@ -9,6 +9,7 @@ import java.util.UUID;
 public final class GuardEnvironment implements AutoCloseable {
 
     private static GuardEnvironment shared;
+    private static RuntimeException startFailure;
 
     private final Database database;
     private final TestRedis redis;
@@ -25,8 +26,17 @@ public final class GuardEnvironment implements AutoCloseable {
     }
 
     public static synchronized GuardEnvironment shared() {
+        if (startFailure != null) {
+            // One failed start is reported by every later test class, without another ~60 s attempt.
+            throw new IllegalStateException("The shared Keycloak failed to start earlier in this run", startFailure);
+        }
         if (shared == null) {
-            shared = start("it");
+            try {
+                shared = start("it");
+            } catch (RuntimeException e) {
+                startFailure = e;
+                throw e;
+            }
             Runtime.getRuntime().addShutdownHook(new Thread(GuardEnvironment::stopShared, "guard-harness-stop"));
         }
         return shared;

@@ -1,0 +1,52 @@
+package io.keycloakguard.core.outbox;
+
+import org.keycloak.Config;
+import org.keycloak.connections.jpa.entityprovider.JpaEntityProvider;
+import org.keycloak.connections.jpa.entityprovider.JpaEntityProviderFactory;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+
+import java.util.List;
+
+/** Registers the pack's tables with Keycloak's JPA and its Liquibase changelog. */
+public class GuardJpaEntityProviderFactory implements JpaEntityProviderFactory, JpaEntityProvider {
+
+    public static final String ID = "keycloak-guard";
+
+    @Override
+    public JpaEntityProvider create(KeycloakSession session) {
+        return this;
+    }
+
+    @Override
+    public List<Class<?>> getEntities() {
+        return List.of(GuardOutboxEntity.class);
+    }
+
+    @Override
+    public String getChangelogLocation() {
+        return "META-INF/keycloak-guard-changelog.xml";
+    }
+
+    @Override
+    public String getFactoryId() {
+        return ID;
+    }
+
+    @Override
+    public String getId() {
+        return ID;
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,166 @@
+package io.keycloakguard.core.outbox;
+
+import jakarta.persistence.EntityManager;
+import org.jboss.logging.Logger;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Moves outbox rows to their sinks: right after a commit that added rows (the fast path) and every
+ * {@code drain-interval} (the safety net for sink outages and for rows a dead node left behind).
+ * Several nodes drain the same table: a node claims a row with a conditional update before delivering
+ * it, so two nodes deliver the same row only if a claim expired, and sinks are idempotent for that case.
+ */
+final class OutboxDrainer {
+
+    private static final Logger LOG = Logger.getLogger(OutboxDrainer.class);
+
+    // Plain JPQL, not named queries: Keycloak's Quarkus build registers provider entities more than once.
+    private static final String DUE = "select e from GuardOutboxEntity e"
+            + " where e.nextAttemptAt <= :now and (e.claimedUntil is null or e.claimedUntil < :now)"
+            + " order by e.createdAt";
+    private static final String CLAIM = "update GuardOutboxEntity e set e.claimedBy = :node, e.claimedUntil = :until"
+            + " where e.id = :id and (e.claimedUntil is null or e.claimedUntil < :now)";
+    private static final String DELETE = "delete from GuardOutboxEntity e where e.id in :ids";
+
+    private final KeycloakSessionFactory sessionFactory;
+    private final OutboxSettings settings;
+    private final String node = "node-" + UUID.randomUUID().toString().substring(0, 8);
+    private final ScheduledExecutorService executor;
+    private final AtomicBoolean drainQueued = new AtomicBoolean();
+    private final Set<String> failingTopics = ConcurrentHashMap.newKeySet();
+
+    OutboxDrainer(KeycloakSessionFactory sessionFactory, OutboxSettings settings) {
+        this.sessionFactory = sessionFactory;
+        this.settings = settings;
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "keycloak-guard-outbox");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    void start() {
+        long interval = settings.drainInterval().toMillis();
+        executor.scheduleWithFixedDelay(this::drain, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    /** Called after a commit that added rows; coalesces bursts into one pass. */
+    void drainSoon() {
+        if (drainQueued.compareAndSet(false, true)) {
+            executor.execute(() -> {
+                drainQueued.set(false);
+                drain();
+            });
+        }
+    }
+
+    void stop() {
+        executor.shutdownNow();
+    }
+
+    private void drain() {
+        try {
+            int claimed;
+            do {
+                claimed = drainOnce();
+            } while (claimed == settings.batchSize());
+        } catch (RuntimeException e) {
+            // The database itself failed (e.g. during shutdown); the rows stay and the next pass retries.
+            LOG.debugf(e, "Outbox pass failed");
+        }
+    }
+
+    private int drainOnce() {
+        List<OutboxRecord> claimed = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, this::claimDue);
+        Map<String, List<OutboxRecord>> byTopic = new LinkedHashMap<>();
+        claimed.forEach(r -> byTopic.computeIfAbsent(r.topic(), t -> new ArrayList<>()).add(r));
+        byTopic.forEach(this::deliver);
+        return claimed.size();
+    }
+
+    private List<OutboxRecord> claimDue(KeycloakSession session) {
+        EntityManager em = em(session);
+        long now = System.currentTimeMillis();
+        List<GuardOutboxEntity> due = em.createQuery(DUE, GuardOutboxEntity.class)
+                .setParameter("now", now)
+                .setMaxResults(settings.batchSize())
+                .getResultList();
+        List<OutboxRecord> claimed = new ArrayList<>();
+        for (GuardOutboxEntity entry : due) {
+            int updated = em.createQuery(CLAIM)
+                    .setParameter("node", node)
+                    .setParameter("until", now + settings.claimTimeout().toMillis())
+                    .setParameter("id", entry.getId())
+                    .setParameter("now", now)
+                    .executeUpdate();
+            if (updated == 1) {
+                claimed.add(OutboxRecord.of(entry));
+            }
+        }
+        return claimed;
+    }
+
+    private void deliver(String topic, List<OutboxRecord> records) {
+        try {
+            KeycloakModelUtils.runJobInTransaction(sessionFactory, session -> {
+                OutboxSink sink = session.getProvider(OutboxSink.class, topic);
+                if (sink == null) {
+                    throw new IllegalStateException("no outbox sink for topic '" + topic + "'");
+                }
+                sink.deliver(records);
+            });
+        } catch (RuntimeException e) {
+            if (failingTopics.add(topic)) {
+                LOG.warnf("Keycloak Guard: delivering '%s' records failed (%s); they stay in the outbox and are retried",
+                        topic, e.getMessage());
+            }
+            KeycloakModelUtils.runJobInTransaction(sessionFactory, session -> release(session, records));
+            return;
+        }
+        if (failingTopics.remove(topic)) {
+            LOG.infof("Keycloak Guard: delivering '%s' records works again", topic);
+        }
+        KeycloakModelUtils.runJobInTransaction(sessionFactory, session ->
+                em(session).createQuery(DELETE)
+                        .setParameter("ids", records.stream().map(OutboxRecord::id).toList())
+                        .executeUpdate());
+    }
+
+    /** Unclaims failed rows and pushes their next attempt back, doubling up to max-backoff. */
+    private void release(KeycloakSession session, List<OutboxRecord> records) {
+        EntityManager em = em(session);
+        long now = System.currentTimeMillis();
+        for (OutboxRecord r : records) {
+            GuardOutboxEntity entry = em.find(GuardOutboxEntity.class, r.id());
+            if (entry == null) {
+                continue;
+            }
+            int attempts = entry.getAttempts() + 1;
+            long backoff = Math.min(settings.maxBackoff().toMillis(),
+                    settings.drainInterval().toMillis() << Math.min(attempts, 20));
+            entry.setAttempts(attempts);
+            entry.setNextAttemptAt(now + backoff);
+            entry.setClaimedBy(null);
+            entry.setClaimedUntil(null);
+        }
+    }
+
+    static EntityManager em(KeycloakSession session) {
+        return session.getProvider(JpaConnectionProvider.class).getEntityManager();
+    }
+}

@@ -1,0 +1,52 @@
+package io.keycloakguard.core.revocation;
+
+import io.keycloakguard.core.outbox.OutboxRecord;
+import io.keycloakguard.core.outbox.OutboxSink;
+import io.keycloakguard.core.outbox.OutboxSinkFactory;
+import io.keycloakguard.core.redis.RedisConnectionProvider;
+import io.keycloakguard.revocation.Revocation;
+import io.keycloakguard.revocation.RevocationPublisher;
+import org.keycloak.Config;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+
+import java.util.List;
+
+/** Publishes revocations from the outbox to Redis (contract v1). */
+public class RevocationSinkFactory implements OutboxSinkFactory {
+
+    @Override
+    public String getId() {
+        return Revocations.TOPIC;
+    }
+
+    @Override
+    public OutboxSink create(KeycloakSession session) {
+        RedisConnectionProvider redis = session.getProvider(RedisConnectionProvider.class);
+        return records -> publish(redis, records);
+    }
+
+    private static void publish(RedisConnectionProvider redis, List<OutboxRecord> records) {
+        RevocationPublisher publisher = new RevocationPublisher(redis.settings().keyPrefix(),
+                RevocationPublisher.DEFAULT_STREAM_MAX_LENGTH);
+        long now = System.currentTimeMillis() / 1000;
+        redis.execute(jedis -> {
+            for (OutboxRecord record : records) {
+                publisher.publish(jedis, Revocation.fromJson(record.payload()), now);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,67 @@
+package io.keycloakguard.core.revocation;
+
+import io.keycloakguard.core.outbox.OutboxProvider;
+import io.keycloakguard.revocation.Revocation;
+import io.keycloakguard.revocation.RevocationKind;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+
+/**
+ * The one way the pack revokes: every source (logout events, admin actions, session limits, "this wasn't
+ * me", network binding) calls this, and the revocation is written to the outbox in the caller's
+ * transaction, then published to Redis after the commit.
+ */
+public final class Revocations {
+
+    /** The outbox topic of revocations. */
+    public static final String TOPIC = "revocation";
+
+    /** Every user of the realm: the subject of a USER revocation that covers all of them (logout-all). */
+    public static final String ALL_USERS = io.keycloakguard.revocation.RevocationSet.ALL_USERS;
+
+    /** Tokens may be accepted a little after their exp by resource servers with clock skew. */
+    static final long CLOCK_SKEW_SECONDS = 60;
+
+    private final KeycloakSession session;
+
+    public Revocations(KeycloakSession session) {
+        this.session = session;
+    }
+
+    public void revokeSession(RealmModel realm, String sessionId, String reason) {
+        write(realm, RevocationKind.SESSION, sessionId, null, reason, coverAllTokensIssuedUntilNow(realm));
+    }
+
+    public void revokeUser(RealmModel realm, String userId, String reason) {
+        write(realm, RevocationKind.USER, userId, null, reason, coverAllTokensIssuedUntilNow(realm));
+    }
+
+    public void revokeAllUsers(RealmModel realm, String reason) {
+        revokeUser(realm, ALL_USERS, reason);
+    }
+
+    public void revokeClientGrant(RealmModel realm, String userId, String clientId, String reason) {
+        write(realm, RevocationKind.CLIENT_GRANT, userId, clientId, reason, coverAllTokensIssuedUntilNow(realm));
+    }
+
+    /** One token, remembered as long as any access token of the realm can live. */
+    public void revokeToken(RealmModel realm, String tokenId, String reason) {
+        write(realm, RevocationKind.TOKEN, tokenId, null, reason, coverAllTokensIssuedUntilNow(realm));
+    }
+
+    private void write(RealmModel realm, RevocationKind kind, String subject, String client, String reason, long expiresAt) {
+        long now = now();
+        Revocation r = Revocation.of(realm.getName(), kind, subject, client, now, expiresAt, reason);
+        session.getProvider(OutboxProvider.class).add(TOPIC, realm.getId(), r.toJson());
+    }
+
+    /** A token issued just now lives at most this long: the longest access-token lifespan of the realm. */
+    static long coverAllTokensIssuedUntilNow(RealmModel realm) {
+        long lifespan = Math.max(realm.getAccessTokenLifespan(), realm.getAccessTokenLifespanForImplicitFlow());
+        return now() + lifespan + CLOCK_SKEW_SECONDS;
+    }
+
+    private static long now() {
+        return System.currentTimeMillis() / 1000;
+    }
+}

@@ -1,0 +1,152 @@
+package io.keycloakguard.it.revocation;
+
+import io.keycloakguard.it.harness.DistributionKeycloak;
+import io.keycloakguard.it.harness.GuardEnvironment;
+import io.keycloakguard.it.harness.KeycloakAdmin;
+import io.keycloakguard.it.harness.KeycloakGuardExtension;
+import io.keycloakguard.it.harness.Tokens;
+import io.keycloakguard.revocation.RevocationClient;
+import io.keycloakguard.revocation.RevocationKeys;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.resps.StreamEntry;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Nothing is lost when Redis is down or Keycloak dies between a logout's commit and its publication. */
+@ExtendWith(KeycloakGuardExtension.class)
+class RevocationDurabilityIT {
+
+    static final String REALM = "guard-demo";
+    static final String PASSWORD = "Correct-horse-42";
+
+    record Session(String sid, Map<String, Object> claims, String refreshToken) {
+    }
+
+    @Test
+    void logoutsDuringARedisOutageAreDeliveredOnceItIsBack(GuardEnvironment env) {
+        assumeTrue(env.redis().isPrivate(), "needs a Redis the suite may stop");
+        List<Session> sessions = logIn(env, "outage", 5);
+        Session bystander = logIn(env, "outage-bystander", 1).get(0);
+
+        env.redis().stop();
+        try {
+            sessions.forEach(s -> logout(env, s));
+            assertTrue(pendingRevocations(env) >= sessions.size(), "the logouts wait in the outbox");
+        } finally {
+            env.redis().start();
+        }
+
+        try (RedisClient jedis = RedisClient.create(env.redis().url());
+             RevocationClient client = RevocationClient.builder(jedis, REALM).keyPrefix(env.keyPrefix())
+                     .pollBlock(Duration.ofMillis(200)).start()) {
+            await(() -> sessions.stream().allMatch(s -> client.isRevoked(s.claims)), "every logout reached Redis");
+            assertFalse(client.isRevoked(bystander.claims));
+            await(() -> pendingRevocations(env) == 0, "the outbox is empty");
+            assertPublishedOnce(env, jedis, sessions);
+        }
+    }
+
+    @Test
+    void logoutsCommittedBeforeASigkillAreDeliveredAfterTheRestart(GuardEnvironment env) {
+        assumeTrue(env.redis().isPrivate(), "needs a Redis the suite may stop");
+        assumeTrue(env.keycloak() instanceof DistributionKeycloak, "needs the distribution backend");
+        List<Session> sessions = logIn(env, "crash", 3);
+
+        env.redis().stop();
+        try {
+            sessions.forEach(s -> logout(env, s));
+            if (env.database().isDevFile()) {
+                // H2 writes committed pages to disk in the background (about once a second); PostgreSQL and
+                // MariaDB make a commit durable before it returns. Give H2 its write delay, nothing more.
+                sleep(2000);
+            }
+            // Redis is still down: the fast path cannot have published anything before the kill.
+            ((DistributionKeycloak) env.keycloak()).killAndRestart();
+        } finally {
+            env.redis().start();
+        }
+
+        try (RedisClient jedis = RedisClient.create(env.redis().url());
+             RevocationClient client = RevocationClient.builder(jedis, REALM).keyPrefix(env.keyPrefix())
+                     .pollBlock(Duration.ofMillis(200)).start()) {
+            await(() -> sessions.stream().allMatch(s -> client.isRevoked(s.claims)), "the restarted node delivered");
+            assertPublishedOnce(env, jedis, sessions);
+        }
+    }
+
+    private static List<Session> logIn(GuardEnvironment env, String hint, int count) {
+        List<Session> sessions = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String username = KeycloakAdmin.uniqueUsername(hint);
+            env.admin().createUser(REALM, username, PASSWORD);
+            Map<String, Object> tokens = Tokens.passwordGrant(env.baseUrl(), REALM, "demo-cli", username, PASSWORD);
+            Map<String, Object> claims = claims((String) tokens.get("access_token"));
+            sessions.add(new Session((String) claims.get("sid"), claims, (String) tokens.get("refresh_token")));
+        }
+        return sessions;
+    }
+
+    private static void logout(GuardEnvironment env, Session s) {
+        given().formParam("client_id", "demo-cli").formParam("refresh_token", s.refreshToken)
+                .post(env.baseUrl() + "/realms/" + REALM + "/protocol/openid-connect/logout")
+                .then().statusCode(204);
+    }
+
+    private static long pendingRevocations(GuardEnvironment env) {
+        JsonPath status = env.admin().request().get("/admin/realms/{realm}/guard/status", REALM)
+                .then().statusCode(200).extract().jsonPath();
+        Object pending = status.get("outbox.revocation.pending");
+        return pending == null ? 0 : ((Number) pending).longValue();
+    }
+
+    /** Each logout appears exactly once in the stream, however often delivery was attempted. */
+    private static void assertPublishedOnce(GuardEnvironment env, RedisClient jedis, List<Session> sessions) {
+        String stream = new RevocationKeys(env.keyPrefix(), REALM).stream();
+        List<StreamEntry> entries = jedis.xrange(stream, (StreamEntryID) null, null, 100_000);
+        for (Session s : sessions) {
+            long published = entries.stream().filter(e -> s.sid.equals(e.getFields().get("subject"))).count();
+            assertEquals(1, published, "stream entries for session " + s.sid);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> claims(String jwt) {
+        String payload = new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8);
+        return new JsonPath(payload).getMap("");
+    }
+
+    private static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            sleep(100);
+        }
+        throw new AssertionError("Timed out waiting until " + what);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

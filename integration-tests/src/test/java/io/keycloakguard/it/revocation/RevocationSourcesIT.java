@@ -1,0 +1,175 @@
+package io.keycloakguard.it.revocation;
+
+import io.keycloakguard.it.harness.GuardEnvironment;
+import io.keycloakguard.it.harness.KeycloakAdmin;
+import io.keycloakguard.it.harness.KeycloakGuardExtension;
+import io.keycloakguard.it.harness.Tokens;
+import io.keycloakguard.revocation.RevocationClient;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import redis.clients.jedis.RedisClient;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Each revocation source, end to end: a token is issued, Keycloak revokes it, and a resource server's
+ * {@link RevocationClient} on the same Redis rejects it while an untouched user's token stays accepted.
+ */
+@ExtendWith(KeycloakGuardExtension.class)
+class RevocationSourcesIT {
+
+    static final String REALM = "guard-demo";
+    static final String PASSWORD = "Correct-horse-42";
+
+    static RedisClient jedis;
+    static RevocationClient client;
+    static Map<String, Object> bystander;
+
+    @BeforeAll
+    static void connectResourceServer(GuardEnvironment env) {
+        jedis = RedisClient.create(env.redis().url());
+        client = RevocationClient.builder(jedis, REALM).keyPrefix(env.keyPrefix())
+                .pollBlock(Duration.ofMillis(200)).start();
+        bystander = claims(login(env, KeycloakAdmin.uniqueUsername("bystander")).accessToken);
+    }
+
+    @AfterAll
+    static void disconnect() {
+        if (client != null) {
+            client.close();
+        }
+        if (jedis != null) {
+            jedis.close();
+        }
+    }
+
+    record LoggedIn(String userId, String username, String accessToken, String refreshToken) {
+    }
+
+    static LoggedIn login(GuardEnvironment env, String username) {
+        String id = env.admin().createUser(REALM, username, PASSWORD);
+        Map<String, Object> tokens = Tokens.passwordGrant(env.baseUrl(), REALM, "demo-cli", username, PASSWORD);
+        return new LoggedIn(id, username, (String) tokens.get("access_token"), (String) tokens.get("refresh_token"));
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> claims(String jwt) {
+        String payload = new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8);
+        return new JsonPath(payload).getMap("");
+    }
+
+    static void assertRevokedButBystanderAccepted(LoggedIn user) {
+        Map<String, Object> claims = claims(user.accessToken);
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!client.isRevoked(claims) && System.nanoTime() < deadline) {
+            sleep(50);
+        }
+        assertTrue(client.isRevoked(claims), "token of " + user.username + " still accepted");
+        assertFalse(client.isRevoked(bystander), "an untouched user's token must stay accepted");
+    }
+
+    @Test
+    void userLogoutAtTheLogoutEndpoint(GuardEnvironment env) {
+        LoggedIn user = login(env, KeycloakAdmin.uniqueUsername("logout"));
+        assertFalse(client.isRevoked(claims(user.accessToken)));
+        given().formParam("client_id", "demo-cli").formParam("refresh_token", user.refreshToken)
+                .post(env.baseUrl() + "/realms/" + REALM + "/protocol/openid-connect/logout")
+                .then().statusCode(204);
+        assertRevokedButBystanderAccepted(user);
+    }
+
+    @Test
+    void adminSignsOutOneSession(GuardEnvironment env) {
+        LoggedIn user = login(env, KeycloakAdmin.uniqueUsername("admin-session"));
+        String sid = (String) claims(user.accessToken).get("sid");
+        env.admin().request().delete("/admin/realms/{realm}/sessions/{sid}", REALM, sid).then().statusCode(204);
+        assertRevokedButBystanderAccepted(user);
+    }
+
+    @Test
+    void adminSignsOutAllSessionsOfAUser(GuardEnvironment env) {
+        LoggedIn user = login(env, KeycloakAdmin.uniqueUsername("admin-user-logout"));
+        env.admin().request().post("/admin/realms/{realm}/users/{id}/logout", REALM, user.userId).then().statusCode(204);
+        assertRevokedButBystanderAccepted(user);
+    }
+
+    @Test
+    void adminDisablesAUser(GuardEnvironment env) {
+        LoggedIn user = login(env, KeycloakAdmin.uniqueUsername("disabled"));
+        Map<String, Object> representation = env.admin().request()
+                .get("/admin/realms/{realm}/users/{id}", REALM, user.userId).then().statusCode(200).extract().as(Map.class);
+        representation.put("enabled", false);
+        env.admin().request().body(representation).put("/admin/realms/{realm}/users/{id}", REALM, user.userId)
+                .then().statusCode(204);
+        assertRevokedButBystanderAccepted(user);
+    }
+
+    @Test
+    void adminUpdateThatKeepsTheUserEnabledRevokesNothing(GuardEnvironment env) {
+        LoggedIn user = login(env, KeycloakAdmin.uniqueUsername("renamed"));
+        Map<String, Object> representation = env.admin().request()
+                .get("/admin/realms/{realm}/users/{id}", REALM, user.userId).then().statusCode(200).extract().as(Map.class);
+        representation.put("firstName", "Renamed");
+        env.admin().request().body(representation).put("/admin/realms/{realm}/users/{id}", REALM, user.userId)
+                .then().statusCode(204);
+        // A later revocation of another user proves the feed has moved past this update.
+        LoggedIn marker = login(env, KeycloakAdmin.uniqueUsername("marker"));
+        env.admin().request().post("/admin/realms/{realm}/users/{id}/logout", REALM, marker.userId).then().statusCode(204);
+        assertRevokedButBystanderAccepted(marker);
+        assertFalse(client.isRevoked(claims(user.accessToken)));
+    }
+
+    @Test
+    void adminDeletesAUser(GuardEnvironment env) {
+        LoggedIn user = login(env, KeycloakAdmin.uniqueUsername("deleted"));
+        env.admin().request().delete("/admin/realms/{realm}/users/{id}", REALM, user.userId).then().statusCode(204);
+        assertRevokedButBystanderAccepted(user);
+    }
+
+    @Test
+    void adminResetsThePassword(GuardEnvironment env) {
+        LoggedIn user = login(env, KeycloakAdmin.uniqueUsername("reset"));
+        env.admin().request().body(Map.of("type", "password", "value", "Another-horse-43", "temporary", false))
+                .put("/admin/realms/{realm}/users/{id}/reset-password", REALM, user.userId).then().statusCode(204);
+        assertRevokedButBystanderAccepted(user);
+    }
+
+    @Test
+    void accessTokenRevokedAtTheRfc7009Endpoint(GuardEnvironment env) {
+        LoggedIn user = login(env, KeycloakAdmin.uniqueUsername("rfc7009-access"));
+        given().formParam("client_id", "demo-cli").formParam("token", user.accessToken)
+                .formParam("token_type_hint", "access_token")
+                .post(env.baseUrl() + "/realms/" + REALM + "/protocol/openid-connect/revoke")
+                .then().statusCode(200);
+        assertRevokedButBystanderAccepted(user);
+    }
+
+    @Test
+    void refreshTokenRevokedAtTheRfc7009Endpoint(GuardEnvironment env) {
+        LoggedIn user = login(env, KeycloakAdmin.uniqueUsername("rfc7009-refresh"));
+        given().formParam("client_id", "demo-cli").formParam("token", user.refreshToken)
+                .formParam("token_type_hint", "refresh_token")
+                .post(env.baseUrl() + "/realms/" + REALM + "/protocol/openid-connect/revoke")
+                .then().statusCode(200);
+        assertRevokedButBystanderAccepted(user);
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+}
