@@ -8,7 +8,9 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 public class JpaOutboxProviderFactory implements OutboxProviderFactory {
@@ -17,6 +19,7 @@ public class JpaOutboxProviderFactory implements OutboxProviderFactory {
 
     private OutboxSettings settings;
     private OutboxDrainer drainer;
+    private final OutboxMetrics metrics = new OutboxMetrics();
 
     @Override
     public String getId() {
@@ -31,13 +34,13 @@ public class JpaOutboxProviderFactory implements OutboxProviderFactory {
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        drainer = new OutboxDrainer(factory, settings);
+        drainer = new OutboxDrainer(factory, settings, metrics);
         drainer.start();
     }
 
     @Override
     public OutboxProvider create(KeycloakSession session) {
-        return new JpaOutboxProvider(session, drainer);
+        return new JpaOutboxProvider(session, drainer, metrics);
     }
 
     @Override
@@ -65,11 +68,13 @@ public class JpaOutboxProviderFactory implements OutboxProviderFactory {
 
         private final KeycloakSession session;
         private final OutboxDrainer drainer;
-        private boolean deliveryEnlisted;
+        private final OutboxMetrics metrics;
+        private final Map<String, Integer> addedByTopic = new HashMap<>();
 
-        JpaOutboxProvider(KeycloakSession session, OutboxDrainer drainer) {
+        JpaOutboxProvider(KeycloakSession session, OutboxDrainer drainer, OutboxMetrics metrics) {
             this.session = session;
             this.drainer = drainer;
+            this.metrics = metrics;
         }
 
         @Override
@@ -83,11 +88,11 @@ public class JpaOutboxProviderFactory implements OutboxProviderFactory {
             entry.setCreatedAt(now);
             entry.setNextAttemptAt(now);
             OutboxDrainer.em(session).persist(entry);
-            if (!deliveryEnlisted) {
-                deliveryEnlisted = true;
+            if (addedByTopic.isEmpty()) {
                 session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
                     @Override
                     protected void commitImpl() {
+                        addedByTopic.forEach(metrics::written);
                         drainer.drainSoon();
                     }
 
@@ -97,6 +102,7 @@ public class JpaOutboxProviderFactory implements OutboxProviderFactory {
                     }
                 });
             }
+            addedByTopic.merge(topic, 1, Integer::sum);
         }
     }
 }

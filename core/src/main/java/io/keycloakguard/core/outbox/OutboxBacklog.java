@@ -16,12 +16,22 @@ public final class OutboxBacklog {
     private OutboxBacklog() {
     }
 
+    /** Across all realms. */
+    static Map<String, Topic> all(KeycloakSession session) {
+        return collect(OutboxDrainer.em(session).createQuery("select e.topic, count(e), min(e.createdAt)"
+                + " from GuardOutboxEntity e group by e.topic", Object[].class).getResultList());
+    }
+
     public static Map<String, Topic> of(KeycloakSession session, String realmId) {
         EntityManager em = OutboxDrainer.em(session);
         List<Object[]> rows = em.createQuery("select e.topic, count(e), min(e.createdAt) from GuardOutboxEntity e"
                         + " where e.realmId = :realmId group by e.topic", Object[].class)
                 .setParameter("realmId", realmId)
                 .getResultList();
+        return collect(rows);
+    }
+
+    private static Map<String, Topic> collect(List<Object[]> rows) {
         long now = System.currentTimeMillis();
         Map<String, Topic> backlog = new LinkedHashMap<>();
         for (Object[] row : rows) {

@@ -43,10 +43,12 @@ final class OutboxDrainer {
     private final ScheduledExecutorService executor;
     private final AtomicBoolean drainQueued = new AtomicBoolean();
     private final Set<String> failingTopics = ConcurrentHashMap.newKeySet();
+    private final OutboxMetrics metrics;
 
-    OutboxDrainer(KeycloakSessionFactory sessionFactory, OutboxSettings settings) {
+    OutboxDrainer(KeycloakSessionFactory sessionFactory, OutboxSettings settings, OutboxMetrics metrics) {
         this.sessionFactory = sessionFactory;
         this.settings = settings;
+        this.metrics = metrics;
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "keycloak-guard-outbox");
             t.setDaemon(true);
@@ -55,6 +57,7 @@ final class OutboxDrainer {
     }
 
     void start() {
+        metrics.topics(sessionFactory.getProviderFactoriesStream(OutboxSink.class).map(f -> f.getId()).toList());
         long interval = settings.drainInterval().toMillis();
         executor.scheduleWithFixedDelay(this::drain, interval, interval, TimeUnit.MILLISECONDS);
     }
@@ -79,6 +82,7 @@ final class OutboxDrainer {
             do {
                 claimed = drainOnce();
             } while (claimed == settings.batchSize());
+            metrics.backlog(KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, OutboxBacklog::all));
         } catch (RuntimeException e) {
             // The database itself failed (e.g. during shutdown); the rows stay and the next pass retries.
             LOG.debugf(e, "Outbox pass failed");
@@ -132,6 +136,7 @@ final class OutboxDrainer {
             KeycloakModelUtils.runJobInTransaction(sessionFactory, session -> release(session, records));
             return;
         }
+        metrics.delivered(topic, records.size());
         if (failingTopics.remove(topic)) {
             LOG.infof("Keycloak Guard: delivering '%s' records works again", topic);
         }

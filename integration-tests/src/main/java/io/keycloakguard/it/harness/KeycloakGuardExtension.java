@@ -52,13 +52,10 @@ public class KeycloakGuardExtension implements BeforeAllCallback, ParameterResol
         }
     }
 
-    @SuppressWarnings("deprecation")
     private static GuardEnvironment environment(ExtensionContext context) {
         ExtensionContext.Store store = context.getRoot().getStore(NAMESPACE);
         // The root store closes this when the whole suite is done, whatever the outcome.
-        ExtensionContext.Store.CloseableResource stopper = store.getOrComputeIfAbsent("stopper",
-                key -> (ExtensionContext.Store.CloseableResource) GuardEnvironment::stopShared,
-                ExtensionContext.Store.CloseableResource.class);
+        store.getOrComputeIfAbsent("stopper", key -> (AutoCloseable) GuardEnvironment::stopShared, AutoCloseable.class);
         GuardEnvironment env = GuardEnvironment.shared();
         store.put(GuardEnvironment.class, env);
         return env;

@@ -15,6 +15,7 @@ import redis.clients.jedis.RedisClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
@@ -162,6 +163,36 @@ class RevocationSourcesIT {
                 .post(env.baseUrl() + "/realms/" + REALM + "/protocol/openid-connect/revoke")
                 .then().statusCode(200);
         assertRevokedButBystanderAccepted(user);
+    }
+
+    @Test
+    void adminSignsOutAllSessionsOfTheRealm(GuardEnvironment env) {
+        // Its own realm: signing out everyone in the shared demo realm would touch every other test.
+        String realm = "logout-all-" + KeycloakAdmin.uniqueUsername("r");
+        env.admin().request().body(Map.of("realm", realm, "enabled", true,
+                        "eventsListeners", List.of("guard-revocation"),
+                        "clients", List.of(Map.of("clientId", "cli", "publicClient", true,
+                                "directAccessGrantsEnabled", true, "standardFlowEnabled", false))))
+                .post("/admin/realms").then().statusCode(201);
+        try (RevocationClient realmClient = RevocationClient.builder(jedis, realm).keyPrefix(env.keyPrefix())
+                .pollBlock(Duration.ofMillis(200)).start()) {
+            String username = KeycloakAdmin.uniqueUsername("everyone");
+            env.admin().createUser(realm, username, PASSWORD);
+            Map<String, Object> claims = claims((String) Tokens.passwordGrant(env.baseUrl(), realm, "cli", username, PASSWORD)
+                    .get("access_token"));
+            assertFalse(realmClient.isRevoked(claims));
+
+            env.admin().request().post("/admin/realms/{realm}/logout-all", realm).then().statusCode(200);
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (!realmClient.isRevoked(claims) && System.nanoTime() < deadline) {
+                sleep(50);
+            }
+            assertTrue(realmClient.isRevoked(claims), "tokens issued before logout-all are revoked");
+            assertFalse(client.isRevoked(bystander), "other realms are untouched");
+        } finally {
+            env.admin().request().delete("/admin/realms/{realm}", realm);
+        }
     }
 
     static void sleep(long millis) {
