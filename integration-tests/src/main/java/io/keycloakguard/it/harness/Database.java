@@ -34,6 +34,19 @@ public record Database(String vendor, String url, String username, String passwo
                 Settings.get(null, "KC_DB_PASSWORD", ""), schema);
     }
 
+    /** A database of the same server for a second, independent Keycloak. */
+    public Database scratch(String name) {
+        if (isDevFile()) {
+            return this;
+        }
+        String suffix = "_" + name.replaceAll("[^A-Za-z0-9]", "_");
+        if (schema != null) {
+            return new Database(vendor, url, username, password, schema + suffix);
+        }
+        return new Database(vendor, url.replaceFirst("^(jdbc:[a-z]+://[^/]+/[A-Za-z0-9_]+)", "$1" + suffix), username,
+                password, null);
+    }
+
     public boolean isDevFile() {
         return DEV_FILE.equals(vendor);
     }
@@ -43,6 +56,10 @@ public record Database(String vendor, String url, String username, String passwo
      * never touches tables it did not create.
      */
     void resetSchema() {
+        if ("mariadb".equals(vendor) || "mysql".equals(vendor)) {
+            resetDatabase();
+            return;
+        }
         if (schema == null) {
             return;
         }
@@ -52,6 +69,22 @@ public record Database(String vendor, String url, String username, String passwo
             st.execute("CREATE SCHEMA " + schema);
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot prepare schema " + schema + " at " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** MariaDB/MySQL have no schemas inside a database: the database named in the URL is the suite's own. */
+    private void resetDatabase() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(jdbc:[a-z]+://[^/]+/)([A-Za-z0-9_]+)(.*)$").matcher(url);
+        if (!m.matches()) {
+            throw new IllegalStateException("KC_DB_URL must name a database, e.g. jdbc:mariadb://127.0.0.1:3306/guard_it");
+        }
+        String database = m.group(2);
+        try (Connection c = DriverManager.getConnection(m.group(1) + m.group(3), username, password);
+             Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS `" + database + "`");
+            st.execute("CREATE DATABASE `" + database + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot prepare database " + database + " at " + url + ": " + e.getMessage(), e);
         }
     }
 

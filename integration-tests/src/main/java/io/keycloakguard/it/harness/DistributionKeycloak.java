@@ -138,6 +138,39 @@ public final class DistributionKeycloak implements KeycloakServer {
     }
 
     /**
+     * Starts a second, independent Keycloak on the suite's (already built) distribution, with a database of
+     * its own (a scratch H2 file, or a scratch schema/database next to the suite's), no realm imports, and
+     * its own bootstrap admin. For tests of how Keycloak starts, e.g. without Redis.
+     */
+    public static DistributionKeycloak startScratch(KeycloakOptions options) {
+        KeycloakOptions scratch = new KeycloakOptions(options.name(), options.httpPort(),
+                options.database().scratch(options.name()), options.redisUrl(), options.redisKeyPrefix(),
+                options.providersDir(), options.realmsDir(), options.extraArgs());
+        if (scratch.database().isDevFile()) {
+            scratch = scratch.withExtraArgs("--db-url=jdbc:h2:file:"
+                    + Settings.workDir().resolve(options.name() + "-h2/keycloakdb") + ";NON_KEYWORDS=VALUE");
+        } else {
+            scratch.database().resetSchema();
+        }
+        DistributionKeycloak kc = new DistributionKeycloak(Settings.keycloakHome(), Settings.workDir(), scratch);
+        try {
+            Files.createDirectories(kc.workDir);
+            long started = System.nanoTime();
+            kc.launch(false);
+            kc.waitUntilReady();
+            System.out.printf("[harness] Scratch Keycloak %s ready on %s in %.1f s%n", options.name(), kc.baseUrl(),
+                    (System.nanoTime() - started) / 1e9);
+            return kc;
+        } catch (IOException e) {
+            kc.close();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            kc.close();
+            throw e;
+        }
+    }
+
+    /**
      * Starts a second Keycloak on the suite's (already built) distribution that is expected to refuse to
      * start, e.g. for a bad option; returns its log. It shares the database of the running server
      * (on H2: a scratch database of its own) and imports nothing.

@@ -1,0 +1,90 @@
+package io.keycloakguard.bench;
+
+import io.keycloakguard.it.harness.GuardEnvironment;
+import io.keycloakguard.it.harness.KeycloakAdmin;
+import io.keycloakguard.it.harness.Tokens;
+import io.keycloakguard.revocation.RevocationClient;
+import io.restassured.path.json.JsonPath;
+import redis.clients.jedis.RedisClient;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+
+/**
+ * Logout-to-rejection latency on loopback: for each of N sessions, POST the logout and spin until a
+ * resource server's RevocationClient (following the same Redis) rejects the session's access token.
+ * Reports p50/p90/p99/max, measured from sending the logout and from receiving its response.
+ */
+public final class PropagationBench {
+
+    static final String REALM = "guard-demo";
+
+    public static void main(String[] args) throws Exception {
+        int logouts = Integer.parseInt(System.getProperty("logouts", "1000"));
+        try (GuardEnvironment env = GuardEnvironment.start("bench");
+             RedisClient jedis = RedisClient.create(env.redis().url());
+             RevocationClient client = RevocationClient.builder(jedis, REALM).keyPrefix(env.keyPrefix())
+                     .pollBlock(Duration.ofSeconds(1)).start()) {
+            String username = KeycloakAdmin.uniqueUsername("propagation");
+            env.admin().createUser(REALM, username, "Correct-horse-42");
+            String logoutUrl = env.baseUrl() + "/realms/" + REALM + "/protocol/openid-connect/logout";
+
+            for (int i = 0; i < 50; i++) {
+                measure(env, client, username, logoutUrl); // warm-up, not recorded
+            }
+            long[] fromRequest = new long[logouts];
+            long[] fromResponse = new long[logouts];
+            for (int i = 0; i < logouts; i++) {
+                long[] sample = measure(env, client, username, logoutUrl);
+                fromRequest[i] = sample[0];
+                fromResponse[i] = sample[1];
+            }
+            System.out.printf("%nLogout-to-rejection over %d logouts (ms)%n", logouts);
+            report("from sending the logout", fromRequest);
+            report("from the logout's response", fromResponse);
+        }
+    }
+
+    /** One session: returns nanos from request start and from response until the client rejects its token. */
+    private static long[] measure(GuardEnvironment env, RevocationClient client, String username, String logoutUrl) {
+        Map<String, Object> tokens = Tokens.passwordGrant(env.baseUrl(), REALM, "demo-cli", username, "Correct-horse-42");
+        Map<String, Object> claims = claims((String) tokens.get("access_token"));
+        long start = System.nanoTime();
+        given().formParam("client_id", "demo-cli").formParam("refresh_token", tokens.get("refresh_token"))
+                .post(logoutUrl).then().statusCode(204);
+        long responded = System.nanoTime();
+        long deadline = responded + Duration.ofSeconds(10).toNanos();
+        while (!client.isRevoked(claims)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Not rejected within 10 s");
+            }
+            Thread.onSpinWait();
+        }
+        long rejected = System.nanoTime();
+        return new long[] {rejected - start, rejected - responded};
+    }
+
+    private static void report(String label, long[] nanos) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        System.out.printf("  %-28s p50 %6.2f  p90 %6.2f  p99 %6.2f  max %6.2f%n", label,
+                percentile(sorted, 50), percentile(sorted, 90), percentile(sorted, 99), sorted[sorted.length - 1] / 1e6);
+    }
+
+    private static double percentile(long[] sorted, double p) {
+        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(index, sorted.length - 1))] / 1e6;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> claims(String jwt) {
+        String payload = new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8);
+        return new JsonPath(payload).getMap("");
+    }
+
+}
