@@ -29,11 +29,20 @@ public final class Revocations {
     }
 
     public void revokeSession(RealmModel realm, String sessionId, String reason) {
-        write(realm, RevocationKind.SESSION, sessionId, null, reason, coverAllTokensIssuedUntilNow(realm));
+        write(realm, RevocationKind.SESSION, sessionId, null, now(), reason, coverAllTokensIssuedUntilNow(realm));
     }
 
+    /** Every token of the user issued up to and including the current second. */
     public void revokeUser(RealmModel realm, String userId, String reason) {
-        write(realm, RevocationKind.USER, userId, null, reason, coverAllTokensIssuedUntilNow(realm));
+        write(realm, RevocationKind.USER, userId, null, now(), reason, coverAllTokensIssuedUntilNow(realm));
+    }
+
+    /**
+     * Every token of the user issued before the current second. For changes the user makes inside a login
+     * flow (a new password), where the token issued right after, in the same second, must stay valid.
+     */
+    public void revokeUserTokensOfEarlierSeconds(RealmModel realm, String userId, String reason) {
+        write(realm, RevocationKind.USER, userId, null, now() - 1, reason, coverAllTokensIssuedUntilNow(realm));
     }
 
     public void revokeAllUsers(RealmModel realm, String reason) {
@@ -41,17 +50,17 @@ public final class Revocations {
     }
 
     public void revokeClientGrant(RealmModel realm, String userId, String clientId, String reason) {
-        write(realm, RevocationKind.CLIENT_GRANT, userId, clientId, reason, coverAllTokensIssuedUntilNow(realm));
+        write(realm, RevocationKind.CLIENT_GRANT, userId, clientId, now(), reason, coverAllTokensIssuedUntilNow(realm));
     }
 
     /** One token, remembered as long as any access token of the realm can live. */
     public void revokeToken(RealmModel realm, String tokenId, String reason) {
-        write(realm, RevocationKind.TOKEN, tokenId, null, reason, coverAllTokensIssuedUntilNow(realm));
+        write(realm, RevocationKind.TOKEN, tokenId, null, now(), reason, coverAllTokensIssuedUntilNow(realm));
     }
 
-    private void write(RealmModel realm, RevocationKind kind, String subject, String client, String reason, long expiresAt) {
-        long now = now();
-        Revocation r = Revocation.of(realm.getName(), kind, subject, client, now, expiresAt, reason);
+    private void write(RealmModel realm, RevocationKind kind, String subject, String client, long time, String reason,
+                       long expiresAt) {
+        Revocation r = Revocation.of(realm.getName(), kind, subject, client, time, expiresAt, reason);
         session.getProvider(OutboxProvider.class).add(TOPIC, realm.getId(), r.toJson());
     }
 

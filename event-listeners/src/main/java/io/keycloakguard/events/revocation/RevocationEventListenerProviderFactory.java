@@ -82,6 +82,8 @@ public class RevocationEventListenerProviderFactory implements EventListenerProv
                 revocations.revokeSession(realm, s.sessionId(), s.reason());
             } else if (trigger instanceof RevocationTrigger.User u) {
                 revocations.revokeUser(realm, u.userId(), u.reason());
+            } else if (trigger instanceof RevocationTrigger.UserChangedCredential c) {
+                revocations.revokeUserTokensOfEarlierSeconds(realm, c.userId(), "credential-changed");
             } else if (trigger instanceof RevocationTrigger.UserIfDisabled u) {
                 UserModel user = session.users().getUserById(realm, u.userId());
                 if (user != null && !user.isEnabled()) {

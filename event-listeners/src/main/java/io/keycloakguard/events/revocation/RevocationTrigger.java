@@ -12,6 +12,10 @@ sealed interface RevocationTrigger {
     record User(String userId, String reason) implements RevocationTrigger {
     }
 
+    /** The user changed a credential inside a login flow: the token issued right after must stay valid. */
+    record UserChangedCredential(String userId) implements RevocationTrigger {
+    }
+
     /** Only if the user is now disabled (admin updates that leave the user enabled revoke nothing). */
     record UserIfDisabled(String userId) implements RevocationTrigger {
     }

@@ -42,7 +42,7 @@ final class RevocationTriggers {
                 if (!revokeOnCredentialChange || event.getUserId() == null) {
                     return Optional.empty();
                 }
-                return Optional.of(new RevocationTrigger.User(event.getUserId(), "credential-changed"));
+                return Optional.of(new RevocationTrigger.UserChangedCredential(event.getUserId()));
             case REVOKE_GRANT:
                 return revokedGrant(event);
             default:

@@ -193,7 +193,7 @@ public final class BrowserSession {
         }
     }
 
-    static String formAction(String html) {
+    public static String formAction(String html) {
         Matcher m = FORM_ACTION.matcher(html);
         if (!m.find()) {
             throw new AssertionError("No form on the page:\n" + html);

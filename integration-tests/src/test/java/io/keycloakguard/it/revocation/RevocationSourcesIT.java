@@ -1,5 +1,6 @@
 package io.keycloakguard.it.revocation;
 
+import io.keycloakguard.it.harness.BrowserSession;
 import io.keycloakguard.it.harness.GuardEnvironment;
 import io.keycloakguard.it.harness.KeycloakAdmin;
 import io.keycloakguard.it.harness.KeycloakGuardExtension;
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.RedisClient;
 
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -19,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -193,6 +197,45 @@ class RevocationSourcesIT {
         } finally {
             env.admin().request().delete("/admin/realms/{realm}", realm);
         }
+    }
+
+    @Test
+    void browserLogoutWithIdTokenHint(GuardEnvironment env) {
+        String username = KeycloakAdmin.uniqueUsername("browser-logout");
+        String userId = env.admin().createUser(REALM, username, PASSWORD);
+        BrowserSession browser = new BrowserSession(env.baseUrl());
+        Map<String, Object> tokens = browser.login(REALM, "demo-spa", "http://127.0.0.1:3000/callback", username, PASSWORD);
+        LoggedIn user = new LoggedIn(userId, username, (String) tokens.get("access_token"), null);
+
+        HttpResponse<String> logout = browser.get(env.baseUrl() + "/realms/" + REALM
+                + "/protocol/openid-connect/logout?client_id=demo-spa&id_token_hint=" + tokens.get("id_token")
+                + "&post_logout_redirect_uri=" + URLEncoder.encode("http://127.0.0.1:3000/bye", StandardCharsets.UTF_8));
+        assertEquals(302, logout.statusCode(), logout.body());
+        assertRevokedButBystanderAccepted(user);
+    }
+
+    @Test
+    void userChangesThePasswordInTheLoginFlow(GuardEnvironment env) {
+        LoggedIn earlier = login(env, KeycloakAdmin.uniqueUsername("new-password"));
+        Map<String, Object> representation = env.admin().request()
+                .get("/admin/realms/{realm}/users/{id}", REALM, earlier.userId).then().statusCode(200).extract().as(Map.class);
+        representation.put("requiredActions", List.of("UPDATE_PASSWORD"));
+        env.admin().request().body(representation).put("/admin/realms/{realm}/users/{id}", REALM, earlier.userId)
+                .then().statusCode(204);
+        // Revocations have one-second resolution: let the earlier token's second pass.
+        sleep(1100);
+
+        BrowserSession browser = new BrowserSession(env.baseUrl());
+        BrowserSession.LoginPage page = browser.openLoginPage(REALM, "demo-spa", "http://127.0.0.1:3000/callback");
+        BrowserSession.Outcome updatePassword = browser.submitCredentials(page, earlier.username, PASSWORD);
+        assertTrue(updatePassword.body().contains("password-new"), "expected the update-password page");
+        BrowserSession.Outcome done = browser.submitForm(BrowserSession.formAction(updatePassword.body()),
+                Map.of("password-new", "Another-horse-43", "password-confirm", "Another-horse-43"));
+        Map<String, Object> fresh = browser.exchangeCode(page, done.code());
+
+        assertRevokedButBystanderAccepted(earlier);
+        assertFalse(client.isRevoked(claims((String) fresh.get("access_token"))),
+                "the token issued with the new password stays valid");
     }
 
     static void sleep(long millis) {
