@@ -4,16 +4,12 @@ import io.keycloakguard.it.harness.GuardEnvironment;
 import io.keycloakguard.it.harness.KeycloakAdmin;
 import io.keycloakguard.it.harness.Tokens;
 import io.keycloakguard.revocation.RevocationClient;
-import io.restassured.path.json.JsonPath;
 import redis.clients.jedis.RedisClient;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Map;
 
-import static io.restassured.RestAssured.given;
 
 /**
  * Logout-to-rejection latency on loopback: for each of N sessions, POST the logout and spin until a
@@ -32,15 +28,14 @@ public final class PropagationBench {
                      .pollBlock(Duration.ofSeconds(1)).start()) {
             String username = KeycloakAdmin.uniqueUsername("propagation");
             env.admin().createUser(REALM, username, "Correct-horse-42");
-            String logoutUrl = env.baseUrl() + "/realms/" + REALM + "/protocol/openid-connect/logout";
 
             for (int i = 0; i < 50; i++) {
-                measure(env, client, username, logoutUrl); // warm-up, not recorded
+                measure(env, client, username); // warm-up, not recorded
             }
             long[] fromRequest = new long[logouts];
             long[] fromResponse = new long[logouts];
             for (int i = 0; i < logouts; i++) {
-                long[] sample = measure(env, client, username, logoutUrl);
+                long[] sample = measure(env, client, username);
                 fromRequest[i] = sample[0];
                 fromResponse[i] = sample[1];
             }
@@ -51,12 +46,11 @@ public final class PropagationBench {
     }
 
     /** One session: returns nanos from request start and from response until the client rejects its token. */
-    private static long[] measure(GuardEnvironment env, RevocationClient client, String username, String logoutUrl) {
+    private static long[] measure(GuardEnvironment env, RevocationClient client, String username) {
         Map<String, Object> tokens = Tokens.passwordGrant(env.baseUrl(), REALM, "demo-cli", username, "Correct-horse-42");
-        Map<String, Object> claims = claims((String) tokens.get("access_token"));
+        Map<String, Object> claims = Tokens.claims((String) tokens.get("access_token"));
         long start = System.nanoTime();
-        given().formParam("client_id", "demo-cli").formParam("refresh_token", tokens.get("refresh_token"))
-                .post(logoutUrl).then().statusCode(204);
+        Tokens.logout(env.baseUrl(), REALM, "demo-cli", tokens.get("refresh_token"));
         long responded = System.nanoTime();
         long deadline = responded + Duration.ofSeconds(10).toNanos();
         while (!client.isRevoked(claims)) {
@@ -81,10 +75,5 @@ public final class PropagationBench {
         return sorted[Math.max(0, Math.min(index, sorted.length - 1))] / 1e6;
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> claims(String jwt) {
-        String payload = new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8);
-        return new JsonPath(payload).getMap("");
-    }
 
 }

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -87,19 +88,8 @@ final class ProcessRedis implements TestRedis {
     }
 
     private void waitUntil(boolean listening) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (System.nanoTime() < deadline) {
-            if (isListening() == listening) {
-                return;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        throw new IllegalStateException("redis-server on port " + port + (listening ? " did not start" : " did not stop"));
+        Await.until(() -> isListening() == listening, Duration.ofSeconds(15),
+                "redis-server on port " + port + (listening ? " accepts connections" : " is gone"));
     }
 
     private boolean isListening() {

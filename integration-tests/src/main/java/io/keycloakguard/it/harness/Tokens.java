@@ -27,6 +27,21 @@ public final class Tokens {
         return response.as(Map.class);
     }
 
+    /** The payload of a JWT, unverified: for tests that inspect what Keycloak issued. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> claims(String jwt) {
+        String payload = new String(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1]),
+                java.nio.charset.StandardCharsets.UTF_8);
+        return new io.restassured.path.json.JsonPath(payload).getMap("");
+    }
+
+    /** Logs out at the OIDC logout endpoint with the refresh token, as a client does. */
+    public static void logout(String baseUrl, String realm, String clientId, Object refreshToken) {
+        given().formParam("client_id", clientId).formParam("refresh_token", refreshToken)
+                .post(baseUrl + "/realms/" + realm + "/protocol/openid-connect/logout")
+                .then().statusCode(204);
+    }
+
     public static Response passwordGrantResponse(String baseUrl, String realm, String clientId, String username,
                                                  String password) {
         return given()

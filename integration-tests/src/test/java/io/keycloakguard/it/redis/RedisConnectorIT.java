@@ -4,6 +4,7 @@ import io.keycloakguard.core.config.OptionReader;
 import io.keycloakguard.core.redis.RedisConnector;
 import io.keycloakguard.core.redis.RedisSettings;
 import io.keycloakguard.core.redis.RedisUnavailableException;
+import io.keycloakguard.it.harness.Await;
 import io.keycloakguard.it.harness.FreePorts;
 import io.keycloakguard.it.harness.TestRedis;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -37,12 +37,12 @@ class RedisConnectorIT {
         int port = FreePorts.next();
         try (RedisConnector connector = connector(port)) {
             connector.start();
-            await(() -> !connector.isAvailable(), "the first health check marks Redis down");
+            Await.until(() -> !connector.isAvailable(), Duration.ofSeconds(15), "the first health check marks Redis down");
             assertThrows(RedisUnavailableException.class, () -> connector.execute(jedis -> jedis.ping()));
             assertFalse(connector.ping().reachable());
 
             try (TestRedis redis = TestRedis.privateOn(port)) {
-                await(connector::isAvailable, "the health check notices Redis");
+                Await.until(connector::isAvailable, Duration.ofSeconds(15), "the health check notices Redis");
                 String key = prefix + "k";
                 connector.execute(jedis -> jedis.set(key, "v"));
                 assertEquals("v", connector.execute(jedis -> jedis.get(key)));
@@ -57,7 +57,7 @@ class RedisConnectorIT {
         int port = FreePorts.next();
         try (TestRedis redis = TestRedis.privateOn(port); RedisConnector connector = connector(port)) {
             connector.start();
-            await(connector::isAvailable, "Redis is up");
+            Await.until(connector::isAvailable, Duration.ofSeconds(15), "Redis is up");
             String key = prefix + "restart";
 
             redis.stop();
@@ -68,26 +68,11 @@ class RedisConnectorIT {
             assertEquals(null, gated.getCause(), "while down, calls are refused before any network I/O");
 
             redis.start();
-            await(connector::isAvailable, "the health check notices the restarted Redis");
+            Await.until(connector::isAvailable, Duration.ofSeconds(15), "the health check notices the restarted Redis");
             connector.execute(jedis -> jedis.set(key, "2"));
             assertEquals("2", connector.execute(jedis -> jedis.get(key)));
             connector.execute(jedis -> jedis.del(key));
         }
     }
 
-    private static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        throw new AssertionError("Timed out waiting until " + what);
-    }
 }

@@ -1,5 +1,6 @@
 package io.keycloakguard.it.redis;
 
+import io.keycloakguard.it.harness.Await;
 import io.keycloakguard.it.harness.GuardEnvironment;
 import io.keycloakguard.it.harness.KeycloakAdmin;
 import io.keycloakguard.it.harness.KeycloakGuardExtension;
@@ -47,7 +48,7 @@ class RedisOutageIT {
                 status(env);
             }
             // Health checks run every second; give them a few rounds to (not) log again.
-            sleep(Duration.ofSeconds(3));
+            Await.sleep(Duration.ofSeconds(3));
             assertEquals(warningsBefore + 1, count(env, UNREACHABLE), "exactly one warning for the outage");
         } finally {
             env.redis().start();
@@ -69,31 +70,11 @@ class RedisOutageIT {
     }
 
     private static void waitFor(GuardEnvironment env, Predicate<JsonPath> condition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        JsonPath last = null;
-        while (System.nanoTime() < deadline) {
-            last = status(env);
-            if (condition.test(last)) {
-                return;
-            }
-            sleep(Duration.ofMillis(250));
-        }
-        throw new AssertionError("Status never matched within " + timeout + ": " + (last == null ? "" : last.prettify()));
+        Await.until(() -> condition.test(status(env)), timeout, "the status endpoint reports Redis reachable");
     }
 
     private static void waitForLog(GuardEnvironment env, Pattern pattern, long expected, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline && count(env, pattern) < expected) {
-            sleep(Duration.ofMillis(200));
-        }
+        Await.until(() -> count(env, pattern) >= expected, timeout, "the log says " + pattern);
         assertEquals(expected, count(env, pattern), "log lines matching " + pattern);
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

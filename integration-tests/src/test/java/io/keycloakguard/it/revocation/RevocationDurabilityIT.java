@@ -1,5 +1,6 @@
 package io.keycloakguard.it.revocation;
 
+import io.keycloakguard.it.harness.Await;
 import io.keycloakguard.it.harness.DistributionKeycloak;
 import io.keycloakguard.it.harness.GuardEnvironment;
 import io.keycloakguard.it.harness.KeycloakAdmin;
@@ -14,15 +15,11 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.resps.StreamEntry;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,9 +52,9 @@ class RevocationDurabilityIT {
         try (RedisClient jedis = RedisClient.create(env.redis().url());
              RevocationClient client = RevocationClient.builder(jedis, REALM).keyPrefix(env.keyPrefix())
                      .pollBlock(Duration.ofMillis(200)).start()) {
-            await(() -> sessions.stream().allMatch(s -> client.isRevoked(s.claims)), "every logout reached Redis");
+            Await.until(() -> sessions.stream().allMatch(s -> client.isRevoked(s.claims)), Duration.ofSeconds(30), "every logout reached Redis");
             assertFalse(client.isRevoked(bystander.claims));
-            await(() -> pendingRevocations(env) == 0, "the outbox is empty");
+            Await.until(() -> pendingRevocations(env) == 0, Duration.ofSeconds(30), "the outbox is empty");
             assertPublishedOnce(env, jedis, sessions);
         }
     }
@@ -74,7 +71,7 @@ class RevocationDurabilityIT {
             if (env.database().isDevFile()) {
                 // H2 writes committed pages to disk in the background (about once a second); PostgreSQL and
                 // MariaDB make a commit durable before it returns. Give H2 its write delay, nothing more.
-                sleep(2000);
+                Await.sleep(Duration.ofSeconds(2));
             }
             // Redis is still down: the fast path cannot have published anything before the kill.
             ((DistributionKeycloak) env.keycloak()).killAndRestart();
@@ -85,7 +82,7 @@ class RevocationDurabilityIT {
         try (RedisClient jedis = RedisClient.create(env.redis().url());
              RevocationClient client = RevocationClient.builder(jedis, REALM).keyPrefix(env.keyPrefix())
                      .pollBlock(Duration.ofMillis(200)).start()) {
-            await(() -> sessions.stream().allMatch(s -> client.isRevoked(s.claims)), "the restarted node delivered");
+            Await.until(() -> sessions.stream().allMatch(s -> client.isRevoked(s.claims)), Duration.ofSeconds(30), "the restarted node delivered");
             assertPublishedOnce(env, jedis, sessions);
         }
     }
@@ -96,16 +93,14 @@ class RevocationDurabilityIT {
             String username = KeycloakAdmin.uniqueUsername(hint);
             env.admin().createUser(REALM, username, PASSWORD);
             Map<String, Object> tokens = Tokens.passwordGrant(env.baseUrl(), REALM, "demo-cli", username, PASSWORD);
-            Map<String, Object> claims = claims((String) tokens.get("access_token"));
+            Map<String, Object> claims = Tokens.claims((String) tokens.get("access_token"));
             sessions.add(new Session((String) claims.get("sid"), claims, (String) tokens.get("refresh_token")));
         }
         return sessions;
     }
 
     private static void logout(GuardEnvironment env, Session s) {
-        given().formParam("client_id", "demo-cli").formParam("refresh_token", s.refreshToken)
-                .post(env.baseUrl() + "/realms/" + REALM + "/protocol/openid-connect/logout")
-                .then().statusCode(204);
+        Tokens.logout(env.baseUrl(), REALM, "demo-cli", s.refreshToken);
     }
 
     private static long pendingRevocations(GuardEnvironment env) {
@@ -125,28 +120,5 @@ class RevocationDurabilityIT {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> claims(String jwt) {
-        String payload = new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8);
-        return new JsonPath(payload).getMap("");
-    }
 
-    private static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            sleep(100);
-        }
-        throw new AssertionError("Timed out waiting until " + what);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

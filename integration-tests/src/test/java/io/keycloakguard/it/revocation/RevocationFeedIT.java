@@ -1,5 +1,6 @@
 package io.keycloakguard.it.revocation;
 
+import io.keycloakguard.it.harness.Await;
 import io.keycloakguard.it.harness.FreePorts;
 import io.keycloakguard.it.harness.TestRedis;
 import io.keycloakguard.revocation.Revocation;
@@ -15,7 +16,6 @@ import redis.clients.jedis.RedisClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -59,9 +59,9 @@ class RevocationFeedIT {
     void snapshotThenStreamMissesNothing() {
         assertTrue(publisher.publish(jedis, session("before-start"), now()));
         try (RevocationClient client = client()) {
-            await(() -> client.isRevoked(null, "before-start", null, null, now()), "snapshot entry");
+            Await.until(() -> client.isRevoked(null, "before-start", null, null, now()), Duration.ofSeconds(20), "snapshot entry");
             assertTrue(publisher.publish(jedis, session("after-start"), now()));
-            await(() -> client.isRevoked(null, "after-start", null, null, now()), "stream entry");
+            Await.until(() -> client.isRevoked(null, "after-start", null, null, now()), Duration.ofSeconds(20), "stream entry");
             assertFalse(client.isRevoked(null, "untouched", "someone", "app", now()));
         }
     }
@@ -82,7 +82,7 @@ class RevocationFeedIT {
         publisher.publish(jedis, Revocation.of(realm, RevocationKind.USER, "u1", null, t, t + 900, "disabled"), t);
         publisher.publish(jedis, Revocation.of(realm, RevocationKind.USER, "u1", null, t - 100, t + 300, "old"), t);
         try (RevocationClient client = client()) {
-            await(() -> client.liveRevocations() == 1, "snapshot loaded");
+            Await.until(() -> client.liveRevocations() == 1, Duration.ofSeconds(20), "snapshot loaded");
             assertTrue(client.isRevoked(null, null, "u1", "app", t - 50), "merged to the later time");
             assertFalse(client.isRevoked(null, null, "u1", "app", t + 1));
         }
@@ -106,34 +106,19 @@ class RevocationFeedIT {
         try (RevocationClient client = RevocationClient.builder(jedis, realm).keyPrefix(prefix)
                 .pollBlock(Duration.ofMillis(200)).staleAfter(Duration.ofSeconds(1)).failClosedWhenStale(true).start()) {
             publisher.publish(jedis, session("first"), now());
-            await(() -> !client.isStale() && client.isRevoked(null, "first", null, null, now()), "first revocation");
+            Await.until(() -> !client.isStale() && client.isRevoked(null, "first", null, null, now()), Duration.ofSeconds(20), "first revocation");
             assertFalse(client.isRevoked(null, "other", null, null, now()));
 
             redis.stop();
-            await(client::isStale, "the client notices Redis is gone");
+            Await.until(client::isStale, Duration.ofSeconds(20), "the client notices Redis is gone");
             assertTrue(client.isRevoked(null, "other", null, null, now()), "fail-closed while stale");
 
             redis.start();
             publisher.publish(jedis, session("second"), now());
-            await(() -> client.isRevoked(null, "second", null, null, now()) && !client.isStale(), "resumed");
+            Await.until(() -> client.isRevoked(null, "second", null, null, now()) && !client.isStale(), Duration.ofSeconds(20), "resumed");
             assertTrue(client.isRevoked(null, "first", null, null, now()), "kept what it had");
             assertFalse(client.isRevoked(null, "other", null, null, now()));
         }
     }
 
-    private static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        throw new AssertionError("Timed out waiting for " + what);
-    }
 }

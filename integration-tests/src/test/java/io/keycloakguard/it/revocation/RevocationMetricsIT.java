@@ -1,5 +1,6 @@
 package io.keycloakguard.it.revocation;
 
+import io.keycloakguard.it.harness.Await;
 import io.keycloakguard.it.harness.DistributionKeycloak;
 import io.keycloakguard.it.harness.GuardEnvironment;
 import io.keycloakguard.it.harness.KeycloakAdmin;
@@ -33,21 +34,15 @@ class RevocationMetricsIT {
         String username = KeycloakAdmin.uniqueUsername("metrics");
         env.admin().createUser(REALM, username, "Correct-horse-42");
         Map<String, Object> tokens = Tokens.passwordGrant(env.baseUrl(), REALM, "demo-cli", username, "Correct-horse-42");
-        given().formParam("client_id", "demo-cli").formParam("refresh_token", tokens.get("refresh_token"))
-                .post(env.baseUrl() + "/realms/" + REALM + "/protocol/openid-connect/logout").then().statusCode(204);
+        Tokens.logout(env.baseUrl(), REALM, "demo-cli", tokens.get("refresh_token"));
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        Await.until(() -> value(given().get(metricsUrl).asString(), "keycloak_guard_outbox_written_total") > writtenBefore,
+                Duration.ofSeconds(20), "the logout's revocation is counted as written");
+        Await.until(() -> {
+            String m = given().get(metricsUrl).asString();
+            return value(m, "keycloak_guard_outbox_delivered_total") >= 1 && value(m, "keycloak_guard_outbox_pending") == 0;
+        }, Duration.ofSeconds(20), "it is counted as delivered and nothing is pending");
         String metrics = given().get(metricsUrl).asString();
-        while (value(metrics, "keycloak_guard_outbox_written_total") <= writtenBefore && System.nanoTime() < deadline) {
-            sleep();
-            metrics = given().get(metricsUrl).asString();
-        }
-        assertTrue(value(metrics, "keycloak_guard_outbox_written_total") > writtenBefore, metrics);
-        while ((value(metrics, "keycloak_guard_outbox_delivered_total") < 1
-                || value(metrics, "keycloak_guard_outbox_pending") != 0) && System.nanoTime() < deadline) {
-            sleep();
-            metrics = given().get(metricsUrl).asString();
-        }
         assertTrue(value(metrics, "keycloak_guard_outbox_delivered_total") >= 1, metrics);
         assertEquals(0, value(metrics, "keycloak_guard_outbox_pending"), "everything delivered");
         assertEquals(0, value(metrics, "keycloak_guard_outbox_oldest_pending_age_seconds"));
@@ -59,11 +54,4 @@ class RevocationMetricsIT {
         return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }
 
-    private static void sleep() {
-        try {
-            Thread.sleep(200);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

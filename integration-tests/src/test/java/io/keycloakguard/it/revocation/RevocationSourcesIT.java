@@ -1,12 +1,12 @@
 package io.keycloakguard.it.revocation;
 
+import io.keycloakguard.it.harness.Await;
 import io.keycloakguard.it.harness.BrowserSession;
 import io.keycloakguard.it.harness.GuardEnvironment;
 import io.keycloakguard.it.harness.KeycloakAdmin;
 import io.keycloakguard.it.harness.KeycloakGuardExtension;
 import io.keycloakguard.it.harness.Tokens;
 import io.keycloakguard.revocation.RevocationClient;
-import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,7 +17,6 @@ import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -67,19 +66,13 @@ class RevocationSourcesIT {
         return new LoggedIn(id, username, (String) tokens.get("access_token"), (String) tokens.get("refresh_token"));
     }
 
-    @SuppressWarnings("unchecked")
     static Map<String, Object> claims(String jwt) {
-        String payload = new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8);
-        return new JsonPath(payload).getMap("");
+        return Tokens.claims(jwt);
     }
 
     static void assertRevokedButBystanderAccepted(LoggedIn user) {
         Map<String, Object> claims = claims(user.accessToken);
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!client.isRevoked(claims) && System.nanoTime() < deadline) {
-            sleep(50);
-        }
-        assertTrue(client.isRevoked(claims), "token of " + user.username + " still accepted");
+        Await.until(() -> client.isRevoked(claims), Duration.ofSeconds(15), "the token of " + user.username + " is rejected");
         assertFalse(client.isRevoked(bystander), "an untouched user's token must stay accepted");
     }
 
@@ -87,9 +80,7 @@ class RevocationSourcesIT {
     void userLogoutAtTheLogoutEndpoint(GuardEnvironment env) {
         LoggedIn user = login(env, KeycloakAdmin.uniqueUsername("logout"));
         assertFalse(client.isRevoked(claims(user.accessToken)));
-        given().formParam("client_id", "demo-cli").formParam("refresh_token", user.refreshToken)
-                .post(env.baseUrl() + "/realms/" + REALM + "/protocol/openid-connect/logout")
-                .then().statusCode(204);
+        Tokens.logout(env.baseUrl(), REALM, "demo-cli", user.refreshToken);
         assertRevokedButBystanderAccepted(user);
     }
 
@@ -188,11 +179,8 @@ class RevocationSourcesIT {
 
             env.admin().request().post("/admin/realms/{realm}/logout-all", realm).then().statusCode(200);
 
-            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (!realmClient.isRevoked(claims) && System.nanoTime() < deadline) {
-                sleep(50);
-            }
-            assertTrue(realmClient.isRevoked(claims), "tokens issued before logout-all are revoked");
+            Await.until(() -> realmClient.isRevoked(claims), Duration.ofSeconds(15),
+                    "tokens issued before logout-all are rejected");
             assertFalse(client.isRevoked(bystander), "other realms are untouched");
         } finally {
             env.admin().request().delete("/admin/realms/{realm}", realm);
@@ -223,7 +211,7 @@ class RevocationSourcesIT {
         env.admin().request().body(representation).put("/admin/realms/{realm}/users/{id}", REALM, earlier.userId)
                 .then().statusCode(204);
         // Revocations have one-second resolution: let the earlier token's second pass.
-        sleep(1100);
+        Await.sleep(Duration.ofMillis(1100));
 
         BrowserSession browser = new BrowserSession(env.baseUrl());
         BrowserSession.LoginPage page = browser.openLoginPage(REALM, "demo-spa", "http://127.0.0.1:3000/callback");
@@ -238,12 +226,5 @@ class RevocationSourcesIT {
                 "the token issued with the new password stays valid");
     }
 
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
 }
