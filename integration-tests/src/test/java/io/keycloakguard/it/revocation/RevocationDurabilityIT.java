@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,6 +57,27 @@ class RevocationDurabilityIT {
             assertFalse(client.isRevoked(bystander.claims));
             Await.until(() -> pendingRevocations(env) == 0, Duration.ofSeconds(30), "the outbox is empty");
             assertPublishedOnce(env, jedis, sessions);
+        }
+    }
+
+    @Test
+    void keycloaksOwnRevocationWorksWhileRedisIsDown(GuardEnvironment env) {
+        assumeTrue(env.redis().isPrivate(), "needs a Redis the suite may stop");
+        String username = KeycloakAdmin.uniqueUsername("own-revocation");
+        env.admin().createUser(REALM, username, PASSWORD);
+        Map<String, Object> tokens = Tokens.passwordGrant(env.baseUrl(), REALM, "demo-cli", username, PASSWORD);
+        String userinfo = env.baseUrl() + "/realms/" + REALM + "/protocol/openid-connect/userinfo";
+        given().auth().oauth2((String) tokens.get("access_token")).get(userinfo).then().statusCode(200);
+
+        env.redis().stop();
+        try {
+            given().formParam("client_id", "demo-cli").formParam("token", tokens.get("access_token"))
+                    .formParam("token_type_hint", "access_token")
+                    .post(env.baseUrl() + "/realms/" + REALM + "/protocol/openid-connect/revoke")
+                    .then().statusCode(200);
+            given().auth().oauth2((String) tokens.get("access_token")).get(userinfo).then().statusCode(401);
+        } finally {
+            env.redis().start();
         }
     }
 

@@ -188,6 +188,17 @@ class RevocationSourcesIT {
     }
 
     @Test
+    void userRevokesTheGrantInTheAccountConsole(GuardEnvironment env) {
+        LoggedIn user = login(env, KeycloakAdmin.uniqueUsername("account-console"));
+        // What the account console calls when the user removes an application's access.
+        // Keycloak serves the account REST API only to requests that accept JSON.
+        given().auth().oauth2(user.accessToken).accept("application/json")
+                .delete(env.baseUrl() + "/realms/" + REALM + "/account/applications/demo-cli/consent")
+                .then().statusCode(204);
+        assertRevokedButBystanderAccepted(user);
+    }
+
+    @Test
     void browserLogoutWithIdTokenHint(GuardEnvironment env) {
         String username = KeycloakAdmin.uniqueUsername("browser-logout");
         String userId = env.admin().createUser(REALM, username, PASSWORD);
