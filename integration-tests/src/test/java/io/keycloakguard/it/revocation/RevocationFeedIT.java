@@ -102,6 +102,34 @@ class RevocationFeedIT {
     }
 
     @Test
+    void reloadsTheSnapshotWhenTheStreamNoLongerReachesBackToItsPosition() {
+        try (RevocationClient client = client()) {
+            publisher.publish(jedis, session("before-outage"), now());
+            Await.until(() -> client.isRevoked(null, "before-outage", null, null, now()), Duration.ofSeconds(20),
+                    "first revocation");
+            assertEquals(1, client.snapshotLoads());
+
+            redis.stop();
+            // Long enough for the client's reconnect backoff to grow past the few milliseconds we need below.
+            Await.until(() -> client.staleness().compareTo(Duration.ofSeconds(3)) > 0, Duration.ofSeconds(20),
+                    "the client has been cut off for a while");
+            redis.start();
+            Revocation trimmed = session("trimmed-from-stream");
+            publisher.publish(jedis, trimmed, now());
+            publisher.publish(jedis, session("still-in-stream"), now());
+            RevocationKeys keys = new RevocationKeys(prefix, realm);
+            jedis.xtrim(keys.stream(), 1, false);
+
+            Await.until(() -> client.isRevoked(null, "still-in-stream", null, null, now()), Duration.ofSeconds(20),
+                    "the client is back");
+            assertTrue(client.isRevoked(null, "trimmed-from-stream", null, null, now()),
+                    "an entry only the snapshot still has must not be missed");
+            assertEquals(2, client.snapshotLoads());
+            assertTrue(client.isRevoked(null, "before-outage", null, null, now()), "merged, not replaced");
+        }
+    }
+
+    @Test
     void resumesAfterARedisRestartAndReportsStaleness() {
         try (RevocationClient client = RevocationClient.builder(jedis, realm).keyPrefix(prefix)
                 .pollBlock(Duration.ofMillis(200)).staleAfter(Duration.ofSeconds(1)).failClosedWhenStale(true).start()) {
