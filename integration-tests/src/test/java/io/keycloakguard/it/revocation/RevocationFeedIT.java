@@ -110,8 +110,9 @@ class RevocationFeedIT {
             assertEquals(1, client.snapshotLoads());
 
             redis.stop();
-            // Long enough for the client's reconnect backoff to grow past the few milliseconds we need below.
-            Await.until(() -> client.staleness().compareTo(Duration.ofSeconds(3)) > 0, Duration.ofSeconds(20),
+            // The client retries after 0.1, 0.3, 0.7, 1.5, 3.1 and 6.3 s (doubling backoff). Between 3.5 and 6.3 s
+            // it sleeps, which leaves us time to restart Redis and rewrite the stream before it looks again.
+            Await.until(() -> client.staleness().compareTo(Duration.ofMillis(3500)) > 0, Duration.ofSeconds(20),
                     "the client has been cut off for a while");
             redis.start();
             Revocation trimmed = session("trimmed-from-stream");
