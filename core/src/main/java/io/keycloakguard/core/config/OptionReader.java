@@ -108,10 +108,6 @@ public final class OptionReader {
                 "Invalid value '" + value + "' for option '" + displayName.apply(key) + "': " + rule);
     }
 
-    public String displayName(String key) {
-        return displayName.apply(key);
-    }
-
     private String raw(String key) {
         String value = lookup.apply(key);
         if (value == null || value.isBlank()) {

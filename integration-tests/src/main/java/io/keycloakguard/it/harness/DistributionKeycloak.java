@@ -70,10 +70,6 @@ public final class DistributionKeycloak implements KeycloakServer {
         return adminPassword;
     }
 
-    public Path logFile() {
-        return logFile;
-    }
-
     @Override
     public String log() {
         try {

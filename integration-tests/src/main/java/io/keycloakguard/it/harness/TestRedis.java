@@ -39,10 +39,6 @@ public interface TestRedis extends AutoCloseable {
         return new EmbeddedTestRedis(port);
     }
 
-    default String host() {
-        return URI.create(url()).getHost();
-    }
-
     default int port() {
         int port = URI.create(url()).getPort();
         return port == -1 ? 6379 : port;

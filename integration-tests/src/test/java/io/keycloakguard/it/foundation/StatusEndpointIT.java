@@ -55,6 +55,9 @@ class StatusEndpointIT {
         List<Map<String, Object>> providers = status.getList("providers");
         assertTrue(providers.contains(Map.of("spi", "guard-redis", "id", "default", "scope", "server", "active", true)),
                 providers.toString());
+        // The demo realm enables the revocation listener; a realm-scoped provider reports whether this realm uses it.
+        assertTrue(providers.contains(Map.of("spi", "eventsListener", "id", "guard-revocation", "scope", "realm", "active", true)),
+                providers.toString());
         assertTrue(status.getBoolean("redis.reachable"), status.prettify());
         assertTrue(status.getDouble("redis.roundTripMillis") >= 0, status.prettify());
         assertEquals(env.keyPrefix(), status.getString("redis.keyPrefix"));
