@@ -5,6 +5,8 @@ import org.keycloak.connections.jpa.entityprovider.JpaEntityProvider;
 import org.keycloak.connections.jpa.entityprovider.JpaEntityProviderFactory;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.UserModel;
+import io.keycloakguard.core.lock.UserLocks;
 
 import java.util.List;
 
@@ -20,7 +22,7 @@ public class GuardJpaEntityProviderFactory implements JpaEntityProviderFactory, 
 
     @Override
     public List<Class<?>> getEntities() {
-        return List.of(GuardOutboxEntity.class);
+        return List.of(GuardOutboxEntity.class, io.keycloakguard.core.lock.GuardUserLockEntity.class);
     }
 
     @Override
@@ -44,6 +46,11 @@ public class GuardJpaEntityProviderFactory implements JpaEntityProviderFactory, 
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        factory.register(event -> {
+            if (event instanceof UserModel.UserRemovedEvent removed) {
+                UserLocks.forget(removed.getKeycloakSession(), removed.getUser().getId());
+            }
+        });
     }
 
     @Override

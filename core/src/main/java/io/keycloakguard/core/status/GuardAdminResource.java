@@ -1,5 +1,6 @@
 package io.keycloakguard.core.status;
 
+import io.keycloakguard.core.config.InvalidAuthenticatorConfigs;
 import io.keycloakguard.core.outbox.OutboxBacklog;
 import io.keycloakguard.core.redis.RedisConnectionProvider;
 import io.keycloakguard.core.redis.RedisPing;
@@ -41,6 +42,7 @@ public class GuardAdminResource {
         status.put("providers", PackProviders.in(session.getKeycloakSessionFactory(), realm));
         status.put("redis", redis());
         status.put("outbox", OutboxBacklog.of(session, realm.getId()));
+        status.put("invalidConfigs", InvalidAuthenticatorConfigs.of(session, realm));
         return status;
     }
 

@@ -42,7 +42,7 @@ final class PackProviders {
                     .anyMatch(execution -> id.equals(execution.getAuthenticator()));
             return new PackProvider(spi.getName(), id, "realm", inAFlow);
         }
-        if (factory instanceof EventListenerProviderFactory) {
+        if (factory instanceof EventListenerProviderFactory listener && !listener.isGlobal()) {
             boolean enabled = realm.getEventsListenersStream().anyMatch(id::equals);
             return new PackProvider(spi.getName(), id, "realm", enabled);
         }

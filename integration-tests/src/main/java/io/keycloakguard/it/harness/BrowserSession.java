@@ -72,8 +72,13 @@ public final class BrowserSession {
     }
 
     public LoginPage openLoginPage(String realm, String clientId, String redirectUri) {
+        return openLoginPage(realm, clientId, redirectUri, Map.of());
+    }
+
+    /** With further authorization parameters, e.g. {@code prompt=login}. */
+    public LoginPage openLoginPage(String realm, String clientId, String redirectUri, Map<String, String> extra) {
         String verifier = randomUrlSafe(32);
-        String url = baseUrl + "/realms/" + realm + "/protocol/openid-connect/auth?" + form(Map.of(
+        Map<String, String> params = new LinkedHashMap<>(Map.of(
                 "client_id", clientId,
                 "redirect_uri", redirectUri,
                 "response_type", "code",
@@ -82,6 +87,8 @@ public final class BrowserSession {
                 "nonce", randomUrlSafe(8),
                 "code_challenge", s256(verifier),
                 "code_challenge_method", "S256"));
+        params.putAll(extra);
+        String url = baseUrl + "/realms/" + realm + "/protocol/openid-connect/auth?" + form(params);
         HttpResponse<String> page = get(url);
         if (page.statusCode() != 200) {
             throw new AssertionError("Expected the login page, got " + page.statusCode() + " " + page.body());

@@ -29,7 +29,9 @@ public final class DistributionKeycloak implements KeycloakServer {
     private final Path home;
     private final Path workDir;
     private final KeycloakOptions options;
-    private final String adminPassword = "admin-" + UUID.randomUUID();
+    private final String adminPassword;
+    /** Built with {@code --cache=ispn} for a {@link KeycloakCluster} node, else {@code --cache=local}. */
+    private final boolean clustered;
     private final Path logFile;
     private final Path pidFile;
     private int httpPort;
@@ -38,16 +40,26 @@ public final class DistributionKeycloak implements KeycloakServer {
     private boolean appendLog;
 
     private DistributionKeycloak(Path home, Path workDir, KeycloakOptions options) {
+        this(home, workDir, options, "admin-" + UUID.randomUUID(), false);
+    }
+
+    /**
+     * A Keycloak on the distribution at {@code home} (e.g. a {@link KeycloakCluster}'s own copy), with the
+     * given bootstrap admin password: nodes that share a database must share it too.
+     */
+    DistributionKeycloak(Path home, Path workDir, KeycloakOptions options, String adminPassword, boolean clustered) {
         this.home = home;
         this.workDir = workDir;
         this.options = options;
+        this.adminPassword = adminPassword;
+        this.clustered = clustered;
         this.logFile = workDir.resolve("keycloak-" + options.name() + ".log");
         this.pidFile = workDir.resolve("keycloak-" + options.name() + ".pid");
     }
 
     public static DistributionKeycloak start(KeycloakOptions options) {
         DistributionKeycloak kc = new DistributionKeycloak(Settings.keycloakHome(), Settings.workDir(), options);
-        kc.startProcess();
+        kc.startProcess(true);
         return kc;
     }
 
@@ -79,7 +91,12 @@ public final class DistributionKeycloak implements KeycloakServer {
         }
     }
 
-    private void startProcess() {
+    /**
+     * Starts Keycloak and waits until it is ready. With {@code prepare} (the usual case): builds the
+     * distribution if needed, resets the database, and imports the realms; without it (a further node of
+     * a {@link KeycloakCluster}): starts on the distribution and database as they are.
+     */
+    void startProcess(boolean prepare) {
         try {
             Files.createDirectories(workDir);
             killLeftover();
@@ -87,13 +104,15 @@ public final class DistributionKeycloak implements KeycloakServer {
                 throw new IllegalStateException("No Keycloak distribution at " + home
                         + "; run the tests through Maven (./mvnw verify), which unpacks it");
             }
-            installProvidersAndBuild();
-            prepareData();
+            if (prepare) {
+                installProvidersAndBuild();
+                prepareData();
+            }
 
             System.out.printf("[harness] Starting Keycloak %s (%s, Redis %s); log: %s%n",
                     options.name(), options.database(), options.redisUrl(), logFile);
             long started = System.nanoTime();
-            launch(true);
+            launch(prepare);
             waitUntilReady();
             System.out.printf("[harness] Keycloak %s ready on %s in %.1f s%n", options.name(), baseUrl(),
                     (System.nanoTime() - started) / 1e9);
@@ -215,8 +234,11 @@ public final class DistributionKeycloak implements KeycloakServer {
                         .append(Files.getLastModifiedTime(jar).toMillis()).append('\n');
             }
         }
-        List<String> buildArgs = List.of("build", "--db=" + options.database().vendor(), "--health-enabled=true",
-                "--metrics-enabled=true", "--cache=local");
+        List<String> buildArgs = clustered
+                ? List.of("build", "--db=" + options.database().vendor(), "--cache=ispn", "--health-enabled=true",
+                        "--metrics-enabled=true")
+                : List.of("build", "--db=" + options.database().vendor(), "--health-enabled=true",
+                        "--metrics-enabled=true", "--cache=local");
         fingerprint.append(buildArgs);
         Path marker = home.resolve(".guard-build");
         if (Files.exists(marker) && Files.readString(marker).contentEquals(fingerprint)) {
@@ -410,7 +432,7 @@ public final class DistributionKeycloak implements KeycloakServer {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

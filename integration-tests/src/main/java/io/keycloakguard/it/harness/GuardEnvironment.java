@@ -11,16 +11,18 @@ public final class GuardEnvironment implements AutoCloseable {
     private static GuardEnvironment shared;
     private static RuntimeException startFailure;
 
+    private final KeycloakOptions options;
     private final Database database;
     private final TestRedis redis;
     private final String keyPrefix;
     private final KeycloakServer keycloak;
     private final KeycloakAdmin admin;
 
-    private GuardEnvironment(Database database, TestRedis redis, String keyPrefix, KeycloakServer keycloak) {
-        this.database = database;
+    private GuardEnvironment(KeycloakOptions options, TestRedis redis, KeycloakServer keycloak) {
+        this.options = options;
+        this.database = options.database();
         this.redis = redis;
-        this.keyPrefix = keyPrefix;
+        this.keyPrefix = options.redisKeyPrefix();
         this.keycloak = keycloak;
         this.admin = new KeycloakAdmin(keycloak);
     }
@@ -61,7 +63,7 @@ public final class GuardEnvironment implements AutoCloseable {
             KeycloakServer keycloak = "container".equals(Settings.get("it.keycloak", "IT_KEYCLOAK", "distribution"))
                     ? ContainerKeycloak.start(options)
                     : DistributionKeycloak.start(options);
-            return new GuardEnvironment(database, redis, keyPrefix, keycloak);
+            return new GuardEnvironment(options, redis, keycloak);
         } catch (RuntimeException e) {
             redis.close();
             throw e;
@@ -70,7 +72,15 @@ public final class GuardEnvironment implements AutoCloseable {
 
     public static GuardEnvironment startWith(KeycloakOptions options, TestRedis redis) {
         KeycloakServer keycloak = DistributionKeycloak.start(options);
-        return new GuardEnvironment(options.database(), redis, options.redisKeyPrefix(), keycloak);
+        return new GuardEnvironment(options, redis, keycloak);
+    }
+
+    /**
+     * What the suite's Keycloak was started with (database, Redis and key prefix, providers, realms): the
+     * base for a further Keycloak of a test, e.g. a {@link KeycloakCluster}.
+     */
+    public KeycloakOptions options() {
+        return options;
     }
 
     public Database database() {

@@ -22,6 +22,11 @@ public final class KeycloakAdmin {
         this.keycloak = keycloak;
     }
 
+    /** Admin REST calls on any Keycloak of the harness, e.g. a node of a {@link KeycloakCluster}. */
+    public static KeycloakAdmin of(KeycloakServer keycloak) {
+        return new KeycloakAdmin(keycloak);
+    }
+
     /** A request with the admin's bearer token and the server's base URI. */
     public synchronized RequestSpecification request() {
         if (Instant.now().isAfter(tokenExpires)) {

@@ -1,0 +1,173 @@
+package io.keycloakguard.bench;
+
+import io.keycloakguard.it.harness.AuthFlows;
+import io.keycloakguard.it.harness.GuardEnvironment;
+import io.keycloakguard.it.harness.KeycloakAdmin;
+import io.keycloakguard.it.harness.Tokens;
+import io.restassured.response.Response;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The session limiter's per-login cost with 1,000 and with 100,000 active sessions in the realm.
+ *
+ * <p>A realm {@code guard-scale} with a cheap password hash (pbkdf2-sha256, 1 iteration) so that seeding
+ * real Keycloak sessions through password grants is fast; users {@code seed-N} get 10 sessions each.
+ * At each size, a probe user logs in alternately through a client whose direct-grant flow ends with the
+ * limiter (realm limit 5) and through a client with Keycloak's stock direct-grant flow, and logs out after
+ * each login so that its own session count stays the same. Reported: latency of the login request.
+ */
+public final class SessionLimitScaleBench {
+
+    static final String REALM = "guard-scale";
+    static final String PASSWORD = "pw-seed";
+    static final int SESSIONS_PER_USER = 10;
+
+    public static void main(String[] args) throws Exception {
+        int small = Integer.getInteger("small", 1_000);
+        int large = Integer.getInteger("large", 100_000);
+        int samples = Integer.getInteger("samples", 400);
+        try (GuardEnvironment env = GuardEnvironment.start("bench-scale")) {
+            createRealm(env);
+            AuthFlows flows = new AuthFlows(env.admin(), REALM);
+            flows.copy("direct grant", "limited-dg");
+            String execution = flows.addRequired("limited-dg", "guard-session-limit");
+            Response saved = flows.saveConfig(execution, "scale-limit", Map.of("realmLimit", "5"));
+            if (saved.statusCode() != 201) {
+                throw new IllegalStateException(saved.asString());
+            }
+            flows.createClient("limited", "http://127.0.0.1:9/cb", null, "limited-dg", Map.of());
+            flows.createClient("stock", "http://127.0.0.1:9/cb", null, null, Map.of());
+            flows.createClient("seeder", "http://127.0.0.1:9/cb", null, null, Map.of());
+            env.admin().createUser(REALM, "probe", PASSWORD);
+
+            seed(env, small);
+            Result atSmall = measure(env, samples);
+            seed(env, large);
+            Result atLarge = measure(env, samples);
+
+            System.out.printf("%nSession limiter per-login cost (direct grant, %d alternating samples per client)%n", samples);
+            atSmall.print(activeSessions(env));
+            atLarge.print(activeSessions(env));
+            System.out.printf("ratio limited p50 large/small: %.3f, mean: %.3f%n",
+                    atLarge.limited.p50 / atSmall.limited.p50, atLarge.limited.mean / atSmall.limited.mean);
+        }
+    }
+
+    private static void createRealm(GuardEnvironment env) {
+        env.admin().request().body(Map.of(
+                "realm", REALM, "enabled", true,
+                "passwordPolicy", "hashAlgorithm(pbkdf2-sha256) and hashIterations(1)",
+                "ssoSessionIdleTimeout", 36000, "ssoSessionMaxLifespan", 36000,
+                "accessTokenLifespan", 3600))
+                .post("/admin/realms").then().statusCode(201);
+    }
+
+    private static int seededUsers = 0;
+    private static int seededSessions = 0;
+
+    /** Brings the realm to {@code target} sessions: users of 10 sessions each, logged in 8 at a time. */
+    private static void seed(GuardEnvironment env, int target) throws Exception {
+        long started = System.nanoTime();
+        int usersNeeded = (target + SESSIONS_PER_USER - 1) / SESSIONS_PER_USER;
+        for (int from = seededUsers; from < usersNeeded; from += 500) {
+            List<Map<String, Object>> users = new ArrayList<>();
+            for (int i = from; i < Math.min(from + 500, usersNeeded); i++) {
+                users.add(Map.of("username", "seed-" + i, "enabled", true, "email", "seed-" + i + "@example.test",
+                        "firstName", "Seed", "lastName", "User" + i,
+                        "credentials", List.of(Map.of("type", "password", "value", PASSWORD))));
+            }
+            env.admin().request().body(Map.of("users", users, "ifResourceExists", "SKIP"))
+                    .post("/admin/realms/{realm}/partialImport", REALM).then().statusCode(200);
+        }
+        seededUsers = Math.max(seededUsers, usersNeeded);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        AtomicInteger next = new AtomicInteger(seededSessions);
+        List<Future<?>> workers = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            workers.add(pool.submit(() -> {
+                for (int n = next.getAndIncrement(); n < target; n = next.getAndIncrement()) {
+                    Response r = Tokens.passwordGrantResponse(env.baseUrl(), REALM, "seeder",
+                            "seed-" + (n / SESSIONS_PER_USER), PASSWORD);
+                    if (r.statusCode() != 200) {
+                        throw new IllegalStateException("seeding failed: " + r.asString());
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> w : workers) {
+            w.get();
+        }
+        pool.shutdown();
+        seededSessions = Math.max(seededSessions, target);
+        System.out.printf("[bench] seeded %d sessions in %.0f s%n", target, (System.nanoTime() - started) / 1e9);
+    }
+
+    private static Object activeSessions(GuardEnvironment env) {
+        List<Map<String, Object>> stats = env.admin().request()
+                .get("/admin/realms/{realm}/client-session-stats", REALM).then().extract().jsonPath().getList("");
+        return stats;
+    }
+
+    record Stats(double p50, double p90, double p99, double mean) {
+        static Stats of(long[] nanos) {
+            long[] s = nanos.clone();
+            Arrays.sort(s);
+            return new Stats(pct(s, 50), pct(s, 90), pct(s, 99), Arrays.stream(s).average().orElse(0) / 1e6);
+        }
+
+        private static double pct(long[] sorted, double p) {
+            int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+            return sorted[Math.max(0, Math.min(i, sorted.length - 1))] / 1e6;
+        }
+
+        @Override
+        public String toString() {
+            return String.format("p50 %6.2f  p90 %6.2f  p99 %6.2f  mean %6.2f ms", p50, p90, p99, mean);
+        }
+    }
+
+    record Result(int sessions, Stats limited, Stats stock) {
+        void print(Object stats) {
+            System.out.printf("%,d sessions in the realm%n  limiter flow  %s%n  stock flow    %s%n  limiter cost (p50 difference) %.2f ms%n",
+                    sessions, limited, stock, limited.p50 - stock.p50);
+        }
+    }
+
+    private static Result measure(GuardEnvironment env, int samples) {
+        for (int i = 0; i < 50; i++) {
+            loginLogout(env, "limited");
+            loginLogout(env, "stock");
+        }
+        long[] limited = new long[samples];
+        long[] stock = new long[samples];
+        for (int i = 0; i < samples; i++) {
+            limited[i] = loginLogout(env, "limited");
+            stock[i] = loginLogout(env, "stock");
+        }
+        return new Result(seededSessions, Stats.of(limited), Stats.of(stock));
+    }
+
+    /** Nanoseconds of the login request; the logout after it is not timed. */
+    private static long loginLogout(GuardEnvironment env, String client) {
+        long start = System.nanoTime();
+        Response r = Tokens.passwordGrantResponse(env.baseUrl(), REALM, client, "probe", PASSWORD);
+        long took = System.nanoTime() - start;
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(client + " login failed: " + r.asString());
+        }
+        Tokens.logout(env.baseUrl(), REALM, client, r.jsonPath().getString("refresh_token"));
+        return took;
+    }
+
+    private SessionLimitScaleBench() {
+    }
+}

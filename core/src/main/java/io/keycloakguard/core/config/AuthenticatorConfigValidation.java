@@ -1,0 +1,19 @@
+package io.keycloakguard.core.config;
+
+import org.keycloak.models.AuthenticatorConfigModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+
+import java.util.List;
+
+/**
+ * Implemented by the pack's authenticator factories whose config can be wrong. Keycloak 26.7 has no
+ * hook to validate an authenticator config when the admin saves it (and it logs, not propagates, what
+ * admin event listeners throw), so the authenticators validate at first use and fail safe, and the
+ * status endpoint lists every config this finds invalid.
+ */
+public interface AuthenticatorConfigValidation {
+
+    /** Every problem of the config, each naming the field and the value; empty when it is usable. */
+    List<String> configProblems(KeycloakSession session, RealmModel realm, AuthenticatorConfigModel config);
+}

@@ -1,0 +1,167 @@
+package io.keycloakguard.it.sessionlimits;
+
+import io.keycloakguard.it.harness.Await;
+import io.keycloakguard.it.harness.BrowserSession;
+import io.keycloakguard.it.harness.Chromium;
+import io.keycloakguard.it.harness.GuardEnvironment;
+import io.keycloakguard.it.harness.KeycloakGuardExtension;
+import io.keycloakguard.it.harness.Tokens;
+import io.keycloakguard.revocation.RevocationClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import redis.clients.jedis.RedisClient;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.keycloakguard.it.sessionlimits.SessionLimitIT.PASSWORD;
+import static io.keycloakguard.it.sessionlimits.SessionLimitIT.REALM;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** "Let the user choose": the chooser page in a real browser, and its defences against tampered posts. */
+@ExtendWith(KeycloakGuardExtension.class)
+class SessionChooserIT {
+
+    private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+
+    static GuardEnvironment env;
+    static LimitedClient client;
+    static RedisClient jedis;
+    static RevocationClient revocations;
+
+    @BeforeAll
+    static void setUp(GuardEnvironment environment) {
+        env = environment;
+        SessionLimitIT.env = environment;
+        SessionLimitIT.storeLimiterEvents(environment);
+        client = LimitedClient.create(env, REALM, "chooser", Map.of("realmLimit", "1", "onExceed", "let-user-choose"));
+        jedis = RedisClient.create(env.redis().url());
+        revocations = RevocationClient.builder(jedis, REALM).keyPrefix(env.keyPrefix())
+                .pollBlock(Duration.ofMillis(200)).start();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (revocations != null) {
+            revocations.close();
+        }
+        if (jedis != null) {
+            jedis.close();
+        }
+    }
+
+    @Test
+    void theUserPicksTheSessionToSignOutInChromium() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Chromium.installed(),
+                "Debian chromium and chromium-driver are needed (.ci/run installs them)");
+        String user = SessionLimitIT.newUser("chooser");
+        BrowserSession laptop = new BrowserSession(env.baseUrl()).userAgent(
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Firefox/131.0");
+        Map<String, Object> old = laptop.login(REALM, client.clientId(), client.redirectUri(), user, PASSWORD);
+        String oldSid = SessionLimitIT.sid(old);
+
+        try (Chromium chromium = Chromium.start()) {
+            WebDriver browser = chromium.driver();
+            browser.get(env.baseUrl() + "/realms/" + REALM + "/protocol/openid-connect/auth?client_id="
+                    + client.clientId() + "&response_type=code&scope=openid&redirect_uri="
+                    + URLEncoder.encode(client.redirectUri(), StandardCharsets.UTF_8));
+            browser.findElement(By.id("username")).sendKeys(user);
+            browser.findElement(By.id("password")).sendKeys(PASSWORD);
+            browser.findElement(By.id("kc-login")).click();
+
+            WebElement listed = browser.findElement(By.cssSelector("li.guard-session[data-session-id='" + oldSid + "']"));
+            assertTrue(browser.getPageSource().contains("Too many active sessions"));
+            assertTrue(listed.getText().contains("Windows"), "the device of the session: " + listed.getText());
+            assertTrue(listed.getText().contains("127.0.0.1"), "the IP of the session: " + listed.getText());
+            assertTrue(listed.getText().contains(client.clientId()), "the clients of the session: " + listed.getText());
+            assertEquals(1, browser.findElements(By.cssSelector("li.guard-session")).size());
+            Path shot = chromium.screenshot("session-chooser");
+            assertTrue(Files.size(shot) > 0);
+
+            listed.findElement(By.tagName("button")).click();
+            Await.until(() -> browser.getCurrentUrl().startsWith(client.redirectUri()), Duration.ofSeconds(15),
+                    "the browser returns to the app");
+            assertTrue(browser.getCurrentUrl().contains("code="), browser.getCurrentUrl());
+        }
+        List<String> sessions = SessionLimitIT.sessionIds(user);
+        assertEquals(1, sessions.size());
+        assertFalse(sessions.contains(oldSid), "the chosen session is over");
+        Map<String, Object> claims = Tokens.claims((String) old.get("access_token"));
+        Await.until(() -> revocations.isRevoked(claims), Duration.ofSeconds(15), "the ended session is revoked");
+        List<Map<String, Object>> events = env.admin().request()
+                .get("/admin/realms/{realm}/events?user={id}&type=USER_SESSION_DELETED", REALM, SessionLimitIT.userId(user))
+                .then().statusCode(200).extract().jsonPath().getList("");
+        assertTrue(events.stream().anyMatch(e -> String.valueOf(e.get("details")).contains("user-choice")
+                && String.valueOf(e.get("details")).contains(oldSid)), events.toString());
+    }
+
+    @Test
+    void tamperedPostsEndNothingAndCancelKeepsEverySession() {
+        String alice = SessionLimitIT.newUser("chooser-a");
+        String bob = SessionLimitIT.newUser("chooser-b");
+        String aliceSid = SessionLimitIT.sid(client.login(alice, PASSWORD));
+        String bobSid = SessionLimitIT.sid(client.login(bob, PASSWORD));
+
+        BrowserSession browser = new BrowserSession(env.baseUrl());
+        BrowserSession.LoginPage login = browser.openLoginPage(REALM, client.clientId(), client.redirectUri());
+        BrowserSession.Outcome page = browser.submitCredentials(login, alice, PASSWORD);
+        assertEquals(200, page.status());
+        assertTrue(page.body().contains(aliceSid), "Alice's session is offered");
+        assertFalse(page.body().contains(bobSid), "Bob's session is never shown to Alice");
+
+        // Another user's session id, with a valid token.
+        page = browser.submitForm(BrowserSession.formAction(page.body()), Map.of("csrf", csrf(page), "sessionId", bobSid));
+        assertEquals(200, page.status());
+        assertTrue(page.body().contains("could not be signed out"), page.body());
+        assertTrue(SessionLimitIT.sessionIds(bob).contains(bobSid), "Bob's session is untouched");
+
+        // Alice's own session, with a forged token.
+        page = browser.submitForm(BrowserSession.formAction(page.body()), Map.of("csrf", "forged", "sessionId", aliceSid));
+        assertEquals(200, page.status());
+        assertTrue(page.body().contains("could not be signed out"));
+        assertTrue(SessionLimitIT.sessionIds(alice).contains(aliceSid), "a forged post ends nothing");
+
+        // A token from an earlier rendering of the page is stale.
+        String stale = csrf(page);
+        page = browser.submitForm(BrowserSession.formAction(page.body()), Map.of("csrf", "x" + stale, "sessionId", aliceSid));
+        assertTrue(SessionLimitIT.sessionIds(alice).contains(aliceSid));
+
+        BrowserSession.Outcome cancelled = browser.submitForm(BrowserSession.formAction(page.body()),
+                Map.of("csrf", csrf(page), "cancel", "true"));
+        assertNotNull(cancelled.location(), "cancel returns to the app: " + cancelled.body());
+        assertTrue(cancelled.location().contains("error=access_denied"), cancelled.location());
+        assertEquals(List.of(aliceSid), SessionLimitIT.sessionIds(alice), "cancel ends nothing");
+
+        BrowserSession again = new BrowserSession(env.baseUrl());
+        BrowserSession.LoginPage second = again.openLoginPage(REALM, client.clientId(), client.redirectUri());
+        BrowserSession.Outcome chooser = again.submitCredentials(second, alice, PASSWORD);
+        BrowserSession.Outcome done = again.submitForm(BrowserSession.formAction(chooser.body()),
+                Map.of("csrf", csrf(chooser), "sessionId", aliceSid));
+        assertNotNull(done.code(), "choosing her own session lets Alice in: " + done.body());
+        List<String> after = SessionLimitIT.sessionIds(alice);
+        assertEquals(1, after.size());
+        assertFalse(after.contains(aliceSid));
+        assertTrue(SessionLimitIT.sessionIds(bob).contains(bobSid));
+    }
+
+    private static String csrf(BrowserSession.Outcome page) {
+        Matcher m = CSRF.matcher(page.body());
+        assertTrue(m.find(), "no csrf field on:\n" + page.body());
+        return m.group(1);
+    }
+}

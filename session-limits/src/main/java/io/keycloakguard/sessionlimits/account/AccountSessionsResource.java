@@ -1,0 +1,73 @@
+package io.keycloakguard.sessionlimits.account;
+
+import io.keycloakguard.core.lock.UserLocks;
+import io.keycloakguard.sessionlimits.sessions.UserSessionView;
+import io.keycloakguard.sessionlimits.sessions.UserSessionsOfUser;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotAuthorizedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserSessionModel;
+import org.keycloak.services.managers.AppAuthManager;
+import org.keycloak.services.managers.AuthenticationManager;
+
+import java.util.List;
+
+/**
+ * {@code /realms/{realm}/guard-account/sessions}: the signed-in user's own sessions, listed and ended
+ * with that user's bearer token. Another user's session id answers 404, exactly like an unknown one.
+ */
+public class AccountSessionsResource {
+
+    private final KeycloakSession session;
+
+    AccountSessionsResource(KeycloakSession session) {
+        this.session = session;
+    }
+
+    @GET
+    @Path("sessions")
+    @Produces(MediaType.APPLICATION_JSON)
+    public List<UserSessionView> list() {
+        AuthenticationManager.AuthResult auth = authenticate();
+        return sessionsOf(auth).views(true, auth.session() == null ? null : auth.session().getId());
+    }
+
+    @DELETE
+    @Path("sessions/{id}")
+    public Response end(@PathParam("id") String id) {
+        AuthenticationManager.AuthResult auth = authenticate();
+        RealmModel realm = session.getContext().getRealm();
+        UserLocks.lock(session, realm, auth.user());
+        UserSessionsOfUser sessions = sessionsOf(auth);
+        UserSessionModel target = sessions.find(id).orElseThrow(NotFoundException::new);
+        sessions.end(target, "account:user-signed-out-session");
+        new EventBuilder(realm, session, session.getContext().getConnection())
+                .event(EventType.USER_SESSION_DELETED).user(auth.user()).session(id)
+                .client(auth.client())
+                .detail("guard_event", "account.session_ended").detail("ended_session", id)
+                .success();
+        return Response.noContent().build();
+    }
+
+    private UserSessionsOfUser sessionsOf(AuthenticationManager.AuthResult auth) {
+        return new UserSessionsOfUser(session, session.getContext().getRealm(), auth.user());
+    }
+
+    private AuthenticationManager.AuthResult authenticate() {
+        AuthenticationManager.AuthResult auth = new AppAuthManager.BearerTokenAuthenticator(session).authenticate();
+        if (auth == null || auth.user() == null) {
+            throw new NotAuthorizedException("Bearer");
+        }
+        return auth;
+    }
+}

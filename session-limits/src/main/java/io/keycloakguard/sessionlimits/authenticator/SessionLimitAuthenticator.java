@@ -1,0 +1,300 @@
+package io.keycloakguard.sessionlimits.authenticator;
+
+import io.keycloakguard.core.lock.UserLocks;
+import io.keycloakguard.sessionlimits.config.ExceedAction;
+import io.keycloakguard.sessionlimits.config.SessionLimitConfig;
+import io.keycloakguard.sessionlimits.policy.LimitResolver;
+import io.keycloakguard.sessionlimits.policy.ResolvedLimit;
+import io.keycloakguard.sessionlimits.policy.SessionSummary;
+import io.keycloakguard.sessionlimits.policy.SessionsToEnd;
+import io.keycloakguard.sessionlimits.reservation.SessionReservations;
+import io.keycloakguard.sessionlimits.sessions.UserSessionsOfUser;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.keycloak.OAuth2Constants;
+import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.common.util.Time;
+import org.keycloak.authentication.Authenticator;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.UserSessionModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
+import org.keycloak.sessions.AuthenticationSessionModel;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Enforces the session limit of a login: under the user's lock, counts the user's other sessions and,
+ * when the new one would not fit, denies, ends sessions, or lets the user choose. See
+ * {@link LimitResolver} for which limit applies.
+ */
+final class SessionLimitAuthenticator implements Authenticator {
+
+    private static final Logger LOG = Logger.getLogger(SessionLimitAuthenticator.class);
+
+    static final String CHOOSER_TEMPLATE = "guard-session-chooser.ftl";
+    static final String NOTE_CSRF = "guard.session-limit.csrf";
+    static final String NOTE_OFFERED = "guard.session-limit.offered";
+    static final String FORM_CSRF = "csrf";
+    static final String FORM_SESSION = "sessionId";
+    static final String FORM_CANCEL = "cancel";
+
+    static final String ERROR_LIMIT_REACHED = "guard_session_limit_reached";
+    static final String ERROR_MISCONFIGURED = "guard_session_limit_misconfigured";
+    static final String ERROR_INVALID_CHOICE = "guard_session_limit_invalid_choice";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final ParsedConfigs configs;
+
+    SessionLimitAuthenticator(ParsedConfigs configs) {
+        this.configs = configs;
+    }
+
+    @Override
+    public void authenticate(AuthenticationFlowContext context) {
+        enforce(context, null);
+    }
+
+    @Override
+    public void action(AuthenticationFlowContext context) {
+        MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
+        context.getEvent().user(context.getUser());
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        String offered = authSession.getAuthNote(NOTE_OFFERED);
+        boolean csrfValid = sameToken(authSession.getAuthNote(NOTE_CSRF), form.getFirst(FORM_CSRF));
+        if (form.containsKey(FORM_CANCEL) && csrfValid) {
+            clearNotes(authSession);
+            context.getEvent().detail("guard_event", "session_limit.cancelled");
+            context.cancelLogin();
+            return;
+        }
+        String chosen = form.getFirst(FORM_SESSION);
+        boolean wasOffered = offered != null && chosen != null
+                && Arrays.asList(offered.split(",")).contains(chosen);
+        if (!csrfValid || !wasOffered) {
+            context.getEvent().clone().detail("guard_event", "session_limit.invalid_choice")
+                    .detail("reason", csrfValid ? "session not offered" : "csrf token mismatch")
+                    .error(ERROR_INVALID_CHOICE);
+            enforce(context, "guardSessionChooserInvalid");
+            return;
+        }
+        KeycloakSession session = context.getSession();
+        UserLocks.lock(session, context.getRealm(), context.getUser());
+        UserSessionsOfUser sessions = new UserSessionsOfUser(session, context.getRealm(), context.getUser());
+        Optional<UserSessionModel> target = sessions.find(chosen);
+        if (target.isPresent()) {
+            sessions.end(target.get(), "session-limit:user-choice");
+            new SessionReservations(session, context.getRealm(), context.getUser()).release(chosen);
+            endedEvent(context.getEvent(), chosen, "user-choice", null, -1);
+        }
+        clearNotes(authSession);
+        enforce(context, null);
+    }
+
+    private void enforce(AuthenticationFlowContext context, String errorMessage) {
+        KeycloakSession session = context.getSession();
+        RealmModel realm = context.getRealm();
+        UserModel user = context.getUser();
+        // The flow's event does not always name the user yet (direct grant); every event of the limiter does.
+        context.getEvent().user(user);
+        ParsedConfigs.Parsed parsed = configs.get(session, realm, context.getAuthenticatorConfig());
+        if (!parsed.valid()) {
+            context.getEvent().clone().detail("guard_event", "session_limit.misconfigured").error(ERROR_MISCONFIGURED);
+            context.challenge(denial(context, "guardSessionLimitMisconfigured", 0));
+            return;
+        }
+        SessionLimitConfig config = parsed.config();
+        String newSessionId = context.getAuthenticationSession().getParentSession().getId();
+        if (isReauthentication(session, realm, user, newSessionId)) {
+            context.success();
+            return;
+        }
+        ResolvedLimit limit = resolve(session, realm, user, context, config);
+        if (limit.unlimited()) {
+            context.success();
+            return;
+        }
+        // Held until this login's transaction ends: a parallel login of the same user on any node
+        // counts only after this one committed, and sees its reservation.
+        UserLocks.lock(session, realm, user);
+        long now = Time.currentTime();
+        UserSessionsOfUser sessions = new UserSessionsOfUser(session, realm, user);
+        SessionReservations reservations = new SessionReservations(session, realm, user);
+        List<UserSessionModel> existing = sessions.list(config.countOfflineSessions(), limit.clientScope()).stream()
+                .filter(s -> !s.getId().equals(newSessionId)).toList();
+        Set<String> existingIds = existing.stream().map(UserSessionModel::getId).collect(Collectors.toSet());
+        long pending = reservations.pending(limit.clientScope(), now).stream()
+                .filter(id -> !id.equals(newSessionId) && !existingIds.contains(id)).count();
+        int count = (int) (existing.size() + pending);
+        if (count < limit.limit()) {
+            grant(context, reservations, limit, now);
+            return;
+        }
+        ExceedAction action = config.onExceed();
+        if (action == ExceedAction.LET_USER_CHOOSE && !hasPages(context)) {
+            // No pages in this flow (direct grant): nobody can choose.
+            action = ExceedAction.DENY;
+        }
+        if ((action == ExceedAction.END_LEAST_RECENTLY_ACTIVE || action == ExceedAction.END_OLDEST)
+                && count - existing.size() >= limit.limit()) {
+            // Every slot is held by logins still being stored: nothing that can be ended would make room.
+            action = ExceedAction.DENY;
+        }
+        switch (action) {
+            case DENY -> {
+                enforcementEvent(context.getEvent().clone(), limit, count)
+                        .detail("guard_event", "session_limit.denied").error(ERROR_LIMIT_REACHED);
+                context.challenge(denial(context, "guardSessionLimitReached", limit.limit()));
+            }
+            case END_LEAST_RECENTLY_ACTIVE, END_OLDEST -> {
+                String reason = action == ExceedAction.END_OLDEST ? "oldest" : "least-recently-active";
+                List<SessionSummary> victims = SessionsToEnd.toMakeRoom(
+                        existing.stream().map(UserSessionsOfUser::summary).toList(), limit.limit() - (int) pending,
+                        action);
+                for (SessionSummary victim : victims) {
+                    sessions.find(victim.id()).ifPresent(s -> sessions.end(s, "session-limit:" + reason));
+                    reservations.release(victim.id());
+                    endedEvent(context.getEvent(), victim.id(), reason, limit, count);
+                }
+                grant(context, reservations, limit, now);
+            }
+            case LET_USER_CHOOSE -> context.challenge(chooser(context, sessions, existing, limit, errorMessage));
+        }
+    }
+
+    private static void grant(AuthenticationFlowContext context, SessionReservations reservations, ResolvedLimit limit,
+                              long now) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        String sessionId = authSession.getParentSession().getId();
+        reservations.reserve(sessionId, authSession.getClient() == null ? null : authSession.getClient().getClientId(), now);
+        KeycloakSession session = context.getSession();
+        session.getTransactionManager().enlistAfterCompletion(SessionReservations.settleAfterCompletion(
+                session.getKeycloakSessionFactory(), context.getUser().getId(), sessionId));
+        context.success();
+    }
+
+    /**
+     * Whether the flow can show pages. The direct grant runs its flow inside the token request (the
+     * password grant); Keycloak 26.7 sets a flow path there too, so the grant type tells.
+     */
+    private static boolean hasPages(AuthenticationFlowContext context) {
+        return !OAuth2Constants.PASSWORD.equals(
+                context.getHttpRequest().getDecodedFormParameters().getFirst(OAuth2Constants.GRANT_TYPE));
+    }
+
+    private static boolean isReauthentication(KeycloakSession session, RealmModel realm, UserModel user,
+                                              String newSessionId) {
+        // Keycloak reuses the SSO session's id for the authentication session of a re-authentication
+        // (prompt=login, max_age, step-up): that login creates no new session.
+        UserSessionModel existing = session.sessions().getUserSession(realm, newSessionId);
+        return existing != null && existing.getUser() != null && user.getId().equals(existing.getUser().getId());
+    }
+
+    private static ResolvedLimit resolve(KeycloakSession session, RealmModel realm, UserModel user,
+                                         AuthenticationFlowContext context, SessionLimitConfig config) {
+        Set<String> roles = config.roleLimits().keySet().stream()
+                .filter(name -> {
+                    RoleModel role = realm.getRole(name);
+                    return role != null && user.hasRole(role);
+                })
+                .collect(Collectors.toSet());
+        List<String> groups = config.groupLimits().isEmpty() ? List.of()
+                : user.getGroupsStream().map(KeycloakModelUtils::buildGroupPath).toList();
+        String clientId = context.getAuthenticationSession().getClient() == null ? null
+                : context.getAuthenticationSession().getClient().getClientId();
+        return LimitResolver.resolve(config, user.getFirstAttribute(config.userAttribute()), clientId, roles, groups,
+                invalid -> LOG.warnf("User %s of realm %s has an invalid %s '%s'; the next rule applies",
+                        user.getId(), realm.getName(), config.userAttribute(), invalid));
+    }
+
+    private Response chooser(AuthenticationFlowContext context, UserSessionsOfUser sessions,
+                             List<UserSessionModel> existing, ResolvedLimit limit, String errorMessage) {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        String csrf = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        authSession.setAuthNote(NOTE_CSRF, csrf);
+        authSession.setAuthNote(NOTE_OFFERED, existing.stream().map(UserSessionModel::getId).collect(Collectors.joining(",")));
+        var form = context.form()
+                .setAttribute("guardSessions", existing.stream()
+                        .sorted((a, b) -> Integer.compare(b.getLastSessionRefresh(), a.getLastSessionRefresh()))
+                        .map(s -> sessions.view(s, null)).map(SessionRow::of).toList())
+                .setAttribute("guardLimit", limit.limit())
+                .setAttribute("guardCsrf", csrf);
+        if (errorMessage != null) {
+            form.setError(errorMessage);
+        }
+        return form.createForm(CHOOSER_TEMPLATE);
+    }
+
+    private static Response denial(AuthenticationFlowContext context, String message, int limit) {
+        if (!hasPages(context)) {
+            String description = limit > 0 ? "Session limit reached: at most " + limit + " sessions at once"
+                    : "Session limit configuration is invalid";
+            return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(new OAuth2ErrorRepresentation("invalid_grant", description)).build();
+        }
+        return context.form().setError(message, limit).createErrorPage(Response.Status.FORBIDDEN);
+    }
+
+    private static EventBuilder enforcementEvent(EventBuilder event, ResolvedLimit limit, int count) {
+        return event.detail("limit", String.valueOf(limit.limit()))
+                .detail("session_count", String.valueOf(count))
+                .detail("policy", limit.policy());
+    }
+
+    private static void endedEvent(EventBuilder flowEvent, String endedSession, String reason, ResolvedLimit limit,
+                                   int count) {
+        EventBuilder event = flowEvent.clone().event(EventType.USER_SESSION_DELETED).session(endedSession)
+                .detail("guard_event", "session_limit.ended").detail("reason", reason)
+                .detail("ended_session", endedSession);
+        if (limit != null) {
+            enforcementEvent(event, limit, count);
+        }
+        event.success();
+    }
+
+    private static boolean sameToken(String expected, String actual) {
+        return expected != null && actual != null && MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.UTF_8), actual.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void clearNotes(AuthenticationSessionModel authSession) {
+        authSession.removeAuthNote(NOTE_CSRF);
+        authSession.removeAuthNote(NOTE_OFFERED);
+    }
+
+    @Override
+    public boolean requiresUser() {
+        return true;
+    }
+
+    @Override
+    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
+        return true;
+    }
+
+    @Override
+    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,131 @@
+package io.keycloakguard.sessionlimits.authenticator;
+
+import io.keycloakguard.core.config.AuthenticatorConfigValidation;
+import io.keycloakguard.sessionlimits.config.ExceedAction;
+import io.keycloakguard.sessionlimits.config.SessionLimitConfig;
+import org.keycloak.Config;
+import org.keycloak.authentication.Authenticator;
+import org.keycloak.authentication.AuthenticatorFactory;
+import org.keycloak.models.AuthenticationExecutionModel;
+import org.keycloak.models.AuthenticatorConfigModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** "Guard: session limit": concurrent-session limits for browser, direct-grant and post-broker flows. */
+public class SessionLimitAuthenticatorFactory implements AuthenticatorFactory, AuthenticatorConfigValidation {
+
+    public static final String ID = "guard-session-limit";
+
+    private static final AuthenticationExecutionModel.Requirement[] REQUIREMENTS = {
+            AuthenticationExecutionModel.Requirement.REQUIRED, AuthenticationExecutionModel.Requirement.DISABLED};
+
+    private static final List<ProviderConfigProperty> PROPERTIES = ProviderConfigurationBuilder.create()
+            .property().name(SessionLimitConfig.REALM_LIMIT).label("Realm limit")
+            .type(ProviderConfigProperty.STRING_TYPE)
+            .helpText("Sessions a user may have at once when no more specific rule matches. Empty or 0: unlimited.")
+            .add()
+            .property().name(SessionLimitConfig.CLIENT_LIMITS).label("Client limits")
+            .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
+            .helpText("Entries clientId=limit, e.g. kiosk=1. A client rule counts only the user's sessions that use "
+                    + "that client, and beats role, group and realm limits. 0: unlimited.")
+            .add()
+            .property().name(SessionLimitConfig.GROUP_LIMITS).label("Group limits")
+            .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
+            .helpText("Entries /group/path=limit, e.g. /staff/support=5. Applies to members of the group and of its "
+                    + "subgroups; the deepest matching group wins, then the most generous. Beats role and realm limits.")
+            .add()
+            .property().name(SessionLimitConfig.ROLE_LIMITS).label("Role limits")
+            .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
+            .helpText("Entries realmRole=limit, e.g. premium=10. Composite and group roles count; among several "
+                    + "matching roles the most generous wins. Beats the realm limit.")
+            .add()
+            .property().name(SessionLimitConfig.USER_ATTRIBUTE).label("User attribute")
+            .type(ProviderConfigProperty.STRING_TYPE).defaultValue(SessionLimitConfig.DEFAULT_USER_ATTRIBUTE)
+            .helpText("A user attribute holding the user's own limit; it beats every other rule. 0: unlimited. "
+                    + "An invalid value is ignored (and logged).")
+            .add()
+            .property().name(SessionLimitConfig.COUNT_OFFLINE_SESSIONS).label("Count offline sessions")
+            .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false")
+            .helpText("Also count the user's offline sessions (offline_access refresh tokens).")
+            .add()
+            .property().name(SessionLimitConfig.ON_EXCEED).label("When the limit is reached")
+            .type(ProviderConfigProperty.LIST_TYPE).defaultValue(ExceedAction.DENY.value())
+            .options(Arrays.stream(ExceedAction.values()).map(ExceedAction::value).toList())
+            .helpText("deny: refuse the new login (not counted as a failed login). end-least-recently-active: end "
+                    + "the session used least recently. end-oldest: end the session created first. "
+                    + "let-user-choose: show the user's sessions and let them sign one out or cancel; flows "
+                    + "without pages (direct grant) deny instead.")
+            .add()
+            .build();
+
+    private final ParsedConfigs configs = new ParsedConfigs();
+
+    @Override
+    public Authenticator create(KeycloakSession session) {
+        return new SessionLimitAuthenticator(configs);
+    }
+
+    @Override
+    public List<String> configProblems(KeycloakSession session, RealmModel realm, AuthenticatorConfigModel config) {
+        return ParsedConfigs.parse(session, realm, config.getConfig()).problems();
+    }
+
+    @Override
+    public String getId() {
+        return ID;
+    }
+
+    @Override
+    public String getDisplayType() {
+        return "Guard: session limit";
+    }
+
+    @Override
+    public String getHelpText() {
+        return "Limits how many sessions a user has at once, by realm, client, group, role or user attribute; "
+                + "race-free across nodes. Put it last in the flow, after every step that can fail.";
+    }
+
+    @Override
+    public String getReferenceCategory() {
+        return "session-limit";
+    }
+
+    @Override
+    public boolean isConfigurable() {
+        return true;
+    }
+
+    @Override
+    public AuthenticationExecutionModel.Requirement[] getRequirementChoices() {
+        return REQUIREMENTS;
+    }
+
+    @Override
+    public boolean isUserSetupAllowed() {
+        return false;
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigProperties() {
+        return PROPERTIES;
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,114 @@
+package io.keycloakguard.sessionlimits.reservation;
+
+import jakarta.persistence.EntityManager;
+import org.jboss.logging.Logger;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.AbstractKeycloakTransaction;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.KeycloakTransaction;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+import java.util.List;
+
+/**
+ * The slots granted to a user's logins whose sessions may not be stored yet. Only used while the
+ * caller holds the user's lock, so the rows of one user never see concurrent writers.
+ */
+public final class SessionReservations {
+
+    private static final Logger LOG = Logger.getLogger(SessionReservations.class);
+
+    /**
+     * The longest a granted slot counts without a stored session. Normally a reservation is settled (deleted)
+     * right after Keycloak stored the session; one whose session is not stored by the end of the request
+     * (a flow that continues after the limiter, e.g. an OTP step, or Keycloak's own write failing) counts
+     * this long.
+     */
+    public static final long TTL_SECONDS = 60;
+
+    private final EntityManager em;
+    private final RealmModel realm;
+    private final UserModel user;
+
+    public SessionReservations(KeycloakSession session, RealmModel realm, UserModel user) {
+        this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+        this.realm = realm;
+        this.user = user;
+    }
+
+    /** Session ids of slots still pending (younger than the TTL); for a client scope, only that client's. */
+    public List<String> pending(String clientScope, long nowSeconds) {
+        em.createQuery("delete from SessionReservationEntity r where r.userId = :user and r.createdAt < :expired")
+                .setParameter("user", user.getId()).setParameter("expired", nowSeconds - TTL_SECONDS)
+                .executeUpdate();
+        return em.createQuery("select r from SessionReservationEntity r where r.userId = :user",
+                        SessionReservationEntity.class)
+                .setParameter("user", user.getId()).getResultStream()
+                .filter(r -> clientScope == null || clientScope.equals(r.getClientId()))
+                .map(SessionReservationEntity::getSessionId).toList();
+    }
+
+    public void reserve(String sessionId, String clientId, long nowSeconds) {
+        SessionReservationEntity r = em.find(SessionReservationEntity.class, sessionId);
+        if (r == null) {
+            r = new SessionReservationEntity();
+            r.setSessionId(sessionId);
+            r.setUserId(user.getId());
+            r.setRealmId(realm.getId());
+            em.persist(r);
+        }
+        r.setClientId(clientId);
+        r.setCreatedAt(nowSeconds);
+    }
+
+    public void release(String sessionId) {
+        em.createQuery("delete from SessionReservationEntity r where r.sessionId = :id and r.userId = :user")
+                .setParameter("id", sessionId).setParameter("user", user.getId()).executeUpdate();
+    }
+
+    /**
+     * Deletes the reservation once Keycloak has stored its session. Runs after the login's transaction
+     * completed: enlisted during the flow, it runs after Keycloak's own after-completion work, which was
+     * enlisted when the request first touched sessions and which stores the new session.
+     */
+    public static KeycloakTransaction settleAfterCompletion(KeycloakSessionFactory factory,
+                                                           String userId, String sessionId) {
+        return new AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+                try {
+                    KeycloakModelUtils.runJobInTransaction(factory, s -> {
+                        EntityManager em = s.getProvider(JpaConnectionProvider.class).getEntityManager();
+                        // Asked of the database, not of Keycloak's session cache: other nodes count from
+                        // the database, and the cache can hold the session before its row is committed.
+                        long stored = em.createQuery("select count(p) from PersistentUserSessionEntity p"
+                                        + " where p.userSessionId = :id and p.offline = '0'", Long.class)
+                                .setParameter("id", sessionId).getSingleResult();
+                        LOG.infof("DEBUG settle %s stored=%s", sessionId, stored);
+                        if (stored > 0) {
+                            em.createQuery("delete from SessionReservationEntity r where r.sessionId = :id and r.userId = :user")
+                                    .setParameter("id", sessionId).setParameter("user", userId).executeUpdate();
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    // The reservation then expires after TTL_SECONDS; the login itself has succeeded.
+                    LOG.debugf(e, "Could not settle the session reservation of user %s", userId);
+                }
+            }
+
+            @Override
+            protected void rollbackImpl() {
+                // The reservation was rolled back with the login.
+            }
+        };
+    }
+
+    public static void forgetUser(KeycloakSession session, String userId) {
+        session.getProvider(JpaConnectionProvider.class).getEntityManager()
+                .createQuery("delete from SessionReservationEntity r where r.userId = :user")
+                .setParameter("user", userId).executeUpdate();
+    }
+}

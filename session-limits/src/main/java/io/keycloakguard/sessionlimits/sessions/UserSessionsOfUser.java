@@ -1,0 +1,136 @@
+package io.keycloakguard.sessionlimits.sessions;
+
+import io.keycloakguard.core.revocation.Revocations;
+import io.keycloakguard.sessionlimits.policy.SessionSummary;
+import org.keycloak.device.DeviceActivityManager;
+import org.keycloak.models.AuthenticatedClientSessionModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.UserSessionModel;
+import org.keycloak.representations.account.DeviceRepresentation;
+import org.keycloak.services.managers.AuthenticationManager;
+
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The sessions of one user, read and ended the way Keycloak does it, so that nothing here can ever
+ * reach another user's session: every lookup by id checks the owner.
+ */
+public final class UserSessionsOfUser {
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final UserModel user;
+
+    public UserSessionsOfUser(KeycloakSession session, RealmModel realm, UserModel user) {
+        this.session = session;
+        this.realm = realm;
+        this.user = user;
+    }
+
+    /**
+     * The user's sessions, online ones first, offline ones only when asked; a session that is both
+     * online and offline counts once. With a client id, only sessions that use that client.
+     */
+    public List<UserSessionModel> list(boolean includeOffline, String clientId) {
+        Map<String, UserSessionModel> byId = new LinkedHashMap<>();
+        Stream<UserSessionModel> sessions = session.sessions().getUserSessionsStream(realm, user);
+        if (includeOffline) {
+            sessions = Stream.concat(sessions, session.sessions().getOfflineUserSessionsStream(realm, user));
+        }
+        sessions.filter(Objects::nonNull)
+                .filter(s -> clientId == null || usesClient(s, clientId))
+                .forEach(s -> byId.putIfAbsent(s.getId(), s));
+        return List.copyOf(byId.values());
+    }
+
+    public static SessionSummary summary(UserSessionModel s) {
+        return new SessionSummary(s.getId(), s.getStarted(), s.getLastSessionRefresh(), s.isOffline());
+    }
+
+    public UserSessionView view(UserSessionModel s, String currentSessionId) {
+        DeviceRepresentation device = DeviceActivityManager.getCurrentDevice(s);
+        List<String> clients = s.getAuthenticatedClientSessions().values().stream()
+                .map(AuthenticatedClientSessionModel::getClient).filter(Objects::nonNull)
+                .map(c -> c.getClientId()).sorted().toList();
+        return new UserSessionView(s.getId(),
+                device == null ? null : device.getBrowser(),
+                device == null ? null : join(device.getOs(), device.getOsVersion()),
+                device == null ? null : device.getDevice(),
+                s.getIpAddress(), s.getStarted(), s.getLastSessionRefresh(), clients, s.isOffline(),
+                s.getId().equals(currentSessionId));
+    }
+
+    public List<UserSessionView> views(boolean includeOffline, String currentSessionId) {
+        return list(includeOffline, null).stream()
+                .sorted(Comparator.comparingInt(UserSessionModel::getLastSessionRefresh).reversed())
+                .map(s -> view(s, currentSessionId)).toList();
+    }
+
+    /** The user's own session with this id (online, else offline), or empty: never another user's. */
+    public Optional<UserSessionModel> find(String sessionId) {
+        if (sessionId == null || sessionId.isBlank() || sessionId.length() > 64) {
+            return Optional.empty();
+        }
+        UserSessionModel online = session.sessions().getUserSession(realm, sessionId);
+        if (isOwn(online)) {
+            return Optional.of(online);
+        }
+        UserSessionModel offline = session.sessions().getOfflineUserSession(realm, sessionId);
+        return isOwn(offline) ? Optional.of(offline) : Optional.empty();
+    }
+
+    /**
+     * Ends a session for good: Keycloak's backchannel logout to every client of the session (and the
+     * broker), and a revocation for resource servers, in the caller's transaction.
+     */
+    public void end(UserSessionModel target, String reason) {
+        if (!isOwn(target)) {
+            throw new IllegalArgumentException("Not a session of user " + user.getId());
+        }
+        String id = target.getId();
+        if (target.isOffline()) {
+            session.sessions().removeOfflineUserSession(realm, target);
+            UserSessionModel online = session.sessions().getUserSession(realm, id);
+            if (isOwn(online)) {
+                endOnline(online);
+            }
+        } else {
+            UserSessionModel offline = session.sessions().getOfflineUserSession(realm, id);
+            endOnline(target);
+            if (isOwn(offline)) {
+                session.sessions().removeOfflineUserSession(realm, offline);
+            }
+        }
+        new Revocations(session).revokeSession(realm, id, reason);
+    }
+
+    private void endOnline(UserSessionModel online) {
+        var context = session.getContext();
+        AuthenticationManager.backchannelLogout(session, realm, online, context.getUri(), context.getConnection(),
+                context.getRequestHeaders(), true);
+    }
+
+    private boolean isOwn(UserSessionModel s) {
+        return s != null && s.getUser() != null && user.getId().equals(s.getUser().getId());
+    }
+
+    private static boolean usesClient(UserSessionModel s, String clientId) {
+        return s.getAuthenticatedClientSessions().values().stream()
+                .anyMatch(cs -> cs.getClient() != null && clientId.equals(cs.getClient().getClientId()));
+    }
+
+    private static String join(String a, String b) {
+        if (a == null) {
+            return null;
+        }
+        return b == null || b.isBlank() || DeviceRepresentation.UNKNOWN.equals(b) ? a : a + " " + b;
+    }
+}
