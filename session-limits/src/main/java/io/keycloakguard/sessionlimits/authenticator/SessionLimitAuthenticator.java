@@ -33,6 +33,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -138,10 +139,15 @@ final class SessionLimitAuthenticator implements Authenticator {
         SessionReservations reservations = new SessionReservations(session, realm, user);
         List<UserSessionModel> existing = sessions.list(config.countOfflineSessions(), limit.clientScope()).stream()
                 .filter(s -> !s.getId().equals(newSessionId)).toList();
-        Set<String> existingIds = existing.stream().map(UserSessionModel::getId).collect(Collectors.toSet());
-        long pending = reservations.pending(limit.clientScope(), now).stream()
-                .filter(id -> !id.equals(newSessionId) && !existingIds.contains(id)).count();
-        int count = (int) (existing.size() + pending);
+        Set<String> counted = existing.stream().map(UserSessionModel::getId).collect(Collectors.toCollection(HashSet::new));
+        if (limit.clientScope() == null) {
+            counted.addAll(sessions.storedOnlineSessionIds(now));
+        }
+        counted.addAll(reservations.pending(limit.clientScope(), now));
+        counted.remove(newSessionId);
+        int count = counted.size();
+        // Sessions counted but not endable here: stored a moment ago elsewhere, or not stored yet.
+        int pending = count - existing.size();
         if (count < limit.limit()) {
             grant(context, reservations, limit, now);
             return;
@@ -165,7 +171,7 @@ final class SessionLimitAuthenticator implements Authenticator {
             case END_LEAST_RECENTLY_ACTIVE, END_OLDEST -> {
                 String reason = action == ExceedAction.END_OLDEST ? "oldest" : "least-recently-active";
                 List<SessionSummary> victims = SessionsToEnd.toMakeRoom(
-                        existing.stream().map(UserSessionsOfUser::summary).toList(), limit.limit() - (int) pending,
+                        existing.stream().map(UserSessionsOfUser::summary).toList(), limit.limit() - pending,
                         action);
                 for (SessionSummary victim : victims) {
                     sessions.find(victim.id()).ifPresent(s -> sessions.end(s, "session-limit:" + reason));

@@ -87,7 +87,6 @@ public final class SessionReservations {
                         long stored = em.createQuery("select count(p) from PersistentUserSessionEntity p"
                                         + " where p.userSessionId = :id and p.offline = '0'", Long.class)
                                 .setParameter("id", sessionId).getSingleResult();
-                        LOG.infof("DEBUG settle %s stored=%s", sessionId, stored);
                         if (stored > 0) {
                             em.createQuery("delete from SessionReservationEntity r where r.sessionId = :id and r.userId = :user")
                                     .setParameter("id", sessionId).setParameter("user", userId).executeUpdate();

@@ -2,6 +2,7 @@ package io.keycloakguard.sessionlimits.sessions;
 
 import io.keycloakguard.core.revocation.Revocations;
 import io.keycloakguard.sessionlimits.policy.SessionSummary;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.device.DeviceActivityManager;
 import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.KeycloakSession;
@@ -49,6 +50,23 @@ public final class UserSessionsOfUser {
                 .filter(s -> clientId == null || usesClient(s, clientId))
                 .forEach(s -> byId.putIfAbsent(s.getId(), s));
         return List.copyOf(byId.values());
+    }
+
+    /**
+     * The ids of the user's online sessions as stored in the database, read there directly. Keycloak's
+     * session API resolves each stored row through its cache, and in a cluster a session stored by another
+     * node a moment ago can be missing from that view; the database is what every node shares.
+     */
+    public List<String> storedOnlineSessionIds(long nowSeconds) {
+        int idle = Math.max(realm.getSsoSessionIdleTimeout(), realm.getSsoSessionIdleTimeoutRememberMe());
+        int max = Math.max(realm.getSsoSessionMaxLifespan(), realm.getSsoSessionMaxLifespanRememberMe());
+        return session.getProvider(JpaConnectionProvider.class).getEntityManager()
+                .createQuery("select p.userSessionId from PersistentUserSessionEntity p where p.userId = :user"
+                        + " and p.realmId = :realm and p.offline = '0' and p.lastSessionRefresh >= :idle"
+                        + " and p.createdOn >= :max", String.class)
+                .setParameter("user", user.getId()).setParameter("realm", realm.getId())
+                .setParameter("idle", (int) (nowSeconds - idle)).setParameter("max", (int) (nowSeconds - max))
+                .getResultList();
     }
 
     public static SessionSummary summary(UserSessionModel s) {
