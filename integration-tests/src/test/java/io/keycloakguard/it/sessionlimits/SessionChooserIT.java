@@ -146,6 +146,13 @@ class SessionChooserIT {
         assertNotNull(cancelled.location(), "cancel returns to the app: " + cancelled.body());
         assertTrue(cancelled.location().contains("error=access_denied"), cancelled.location());
         assertEquals(List.of(aliceSid), SessionLimitIT.sessionIds(alice), "cancel ends nothing");
+        List<Map<String, Object>> errors = env.admin().request()
+                .get("/admin/realms/{realm}/events?user={id}&type=LOGIN_ERROR", REALM, SessionLimitIT.userId(alice))
+                .then().statusCode(200).extract().jsonPath().getList("");
+        assertTrue(errors.stream().anyMatch(e -> "rejected_by_user".equals(e.get("error"))
+                && String.valueOf(e.get("details")).contains("session_limit.cancelled")), errors.toString());
+        assertTrue(errors.stream().anyMatch(e -> "guard_session_limit_invalid_choice".equals(e.get("error"))),
+                "tampered posts are recorded: " + errors);
 
         BrowserSession again = new BrowserSession(env.baseUrl());
         BrowserSession.LoginPage second = again.openLoginPage(REALM, client.clientId(), client.redirectUri());

@@ -282,6 +282,26 @@ class SessionLimitIT {
     }
 
     @Test
+    void offlineSessionsCountOnlyWhenConfigured() {
+        LimitedClient counting = LimitedClient.create(env, REALM, "offline-on",
+                Map.of("realmLimit", "1", "countOfflineSessions", "true"));
+        LimitedClient ignoring = LimitedClient.create(env, REALM, "offline-off", Map.of("realmLimit", "1"));
+        String user = newUser("offline");
+        Response offline = io.restassured.RestAssured.given().formParam("grant_type", "password")
+                .formParam("client_id", counting.clientId()).formParam("username", user)
+                .formParam("password", PASSWORD).formParam("scope", "openid offline_access")
+                .post(Tokens.tokenEndpoint(env.baseUrl(), REALM));
+        assertEquals(200, offline.statusCode(), offline.asString());
+        assertEquals("Offline", Tokens.claims(offline.jsonPath().getString("refresh_token")).get("typ"));
+        // Ends the online sessions; the offline session stays.
+        env.admin().request().post("/admin/realms/{realm}/users/{id}/logout", REALM, userId(user)).then().statusCode(204);
+        assertEquals(List.of(), sessionIds(user));
+
+        assertEquals(0, counting.loginsAllowed(user, PASSWORD, 2), "the offline session takes the only slot");
+        assertEquals(1, ignoring.loginsAllowed(user, PASSWORD, 2), "offline sessions are not counted by default");
+    }
+
+    @Test
     void pendingRequiredActionsDoNotBypassTheLimit() {
         LimitedClient client = LimitedClient.create(env, REALM, "req-action", Map.of("realmLimit", "1"));
         String user = newUser("req-action");

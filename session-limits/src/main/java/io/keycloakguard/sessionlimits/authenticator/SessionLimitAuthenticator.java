@@ -145,6 +145,7 @@ final class SessionLimitAuthenticator implements Authenticator {
         }
         counted.addAll(reservations.pending(limit.clientScope(), now));
         counted.remove(newSessionId);
+        counted.removeAll(UserSessionsOfUser.endedInThisRequest(session));
         int count = counted.size();
         // Sessions counted but not endable here: stored a moment ago elsewhere, or not stored yet.
         int pending = count - existing.size();

@@ -84,8 +84,9 @@ public final class SessionReservations {
                         EntityManager em = s.getProvider(JpaConnectionProvider.class).getEntityManager();
                         // Asked of the database, not of Keycloak's session cache: other nodes count from
                         // the database, and the cache can hold the session before its row is committed.
+                        // Online or offline: an offline_access login may leave only its offline row.
                         long stored = em.createQuery("select count(p) from PersistentUserSessionEntity p"
-                                        + " where p.userSessionId = :id and p.offline = '0'", Long.class)
+                                        + " where p.userSessionId = :id", Long.class)
                                 .setParameter("id", sessionId).getSingleResult();
                         if (stored > 0) {
                             em.createQuery("delete from SessionReservationEntity r where r.sessionId = :id and r.userId = :user")

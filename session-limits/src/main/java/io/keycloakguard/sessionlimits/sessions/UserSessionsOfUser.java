@@ -13,6 +13,8 @@ import org.keycloak.representations.account.DeviceRepresentation;
 import org.keycloak.services.managers.AuthenticationManager;
 
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,8 @@ import java.util.stream.Stream;
  * reach another user's session: every lookup by id checks the owner.
  */
 public final class UserSessionsOfUser {
+
+    private static final String ENDED_ATTRIBUTE = "guard.session-limits.ended";
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -46,7 +50,9 @@ public final class UserSessionsOfUser {
         if (includeOffline) {
             sessions = Stream.concat(sessions, session.sessions().getOfflineUserSessionsStream(realm, user));
         }
+        Set<String> ended = endedInThisRequest(session);
         sessions.filter(Objects::nonNull)
+                .filter(s -> !ended.contains(s.getId()))
                 .filter(s -> clientId == null || usesClient(s, clientId))
                 .forEach(s -> byId.putIfAbsent(s.getId(), s));
         return List.copyOf(byId.values());
@@ -128,6 +134,21 @@ public final class UserSessionsOfUser {
             }
         }
         new Revocations(session).revokeSession(realm, id, reason);
+        endedInThisRequest(session).add(id);
+    }
+
+    /**
+     * Sessions ended earlier in this request. Their database rows go only when the request's transaction
+     * completes, so a count in the same request must leave them out itself.
+     */
+    @SuppressWarnings("unchecked")
+    public static Set<String> endedInThisRequest(KeycloakSession session) {
+        Set<String> ended = session.getAttribute(ENDED_ATTRIBUTE, Set.class);
+        if (ended == null) {
+            ended = new HashSet<>();
+            session.setAttribute(ENDED_ATTRIBUTE, ended);
+        }
+        return ended;
     }
 
     private void endOnline(UserSessionModel online) {
