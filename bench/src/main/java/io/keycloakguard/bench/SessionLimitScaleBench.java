@@ -49,8 +49,10 @@ public final class SessionLimitScaleBench {
             env.admin().createUser(REALM, "probe", PASSWORD);
 
             seed(env, small);
+            analyze(env);
             Result atSmall = measure(env, samples);
             seed(env, large);
+            analyze(env);
             Result atLarge = measure(env, samples);
 
             System.out.printf("%nSession limiter per-login cost (direct grant, %d alternating samples per client)%n", samples);
@@ -58,6 +60,23 @@ public final class SessionLimitScaleBench {
             atLarge.print(activeSessions(env));
             System.out.printf("ratio limited p50 large/small: %.3f, mean: %.3f%n",
                     atLarge.limited.p50 / atSmall.limited.p50, atLarge.limited.mean / atSmall.limited.mean);
+        }
+    }
+
+    /**
+     * Refreshes the database's planner statistics after seeding, as autovacuum does in a deployment whose
+     * sessions grew over time. Without it, PostgreSQL plans per-user session queries with the statistics of
+     * an empty table and scans the realm-wide expiration index (measured: 33 ms instead of 0.1 ms at 100,000).
+     */
+    private static void analyze(GuardEnvironment env) throws Exception {
+        var db = env.database();
+        if (!"postgres".equals(db.vendor()) || !Boolean.parseBoolean(System.getProperty("analyze", "true"))) {
+            return;
+        }
+        try (var c = java.sql.DriverManager.getConnection(db.url(), db.username(), db.password());
+             var st = c.createStatement()) {
+            st.execute("ANALYZE " + db.schema() + ".offline_user_session");
+            st.execute("ANALYZE " + db.schema() + ".offline_client_session");
         }
     }
 

@@ -35,7 +35,8 @@ public final class BrowserSession {
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
-    private final Map<String, String> cookies = new LinkedHashMap<>();
+    /** Cookies by path, then name: Keycloak scopes its cookies to a realm's path, several realms reuse the names. */
+    private final Map<String, Map<String, String>> cookiesByPath = new LinkedHashMap<>();
     private String userAgent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36";
 
     public BrowserSession(String baseUrl) {
@@ -47,8 +48,12 @@ public final class BrowserSession {
         return this;
     }
 
+    /** Every cookie held, by name (the most specific path wins when two realms set the same name). */
     public Map<String, String> cookies() {
-        return cookies;
+        Map<String, String> all = new LinkedHashMap<>();
+        cookiesByPath.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> all.putAll(e.getValue()));
+        return all;
     }
 
     /** What the flow ended with: the redirect back to the app (with its code) or the page shown instead. */
@@ -99,6 +104,11 @@ public final class BrowserSession {
     /** Posts the username/password form and follows Keycloak's own redirects until it leaves Keycloak or shows a page. */
     public Outcome submitCredentials(LoginPage page, String username, String password) {
         return submitForm(page.formAction(), Map.of("username", username, "password", password, "credentialId", ""));
+    }
+
+    /** Opens a URL and follows redirects while they stay on this Keycloak (e.g. through an identity broker). */
+    public Outcome open(String url) {
+        return follow(get(url));
     }
 
     public Outcome submitForm(String action, Map<String, String> fields) {
@@ -158,8 +168,14 @@ public final class BrowserSession {
     private HttpRequest.Builder request(String url) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                 .header("User-Agent", userAgent);
-        if (!cookies.isEmpty()) {
-            b.header("Cookie", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+        String path = URI.create(url).getPath();
+        Map<String, String> applicable = new LinkedHashMap<>();
+        cookiesByPath.entrySet().stream()
+                .filter(e -> pathMatches(path == null || path.isEmpty() ? "/" : path, e.getKey()))
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> applicable.putAll(e.getValue()));
+        if (!applicable.isEmpty()) {
+            b.header("Cookie", applicable.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                     .collect(Collectors.joining("; ")));
         }
         return b;
@@ -178,6 +194,10 @@ public final class BrowserSession {
         }
     }
 
+    private static boolean pathMatches(String requestPath, String cookiePath) {
+        return requestPath.equals(cookiePath) || requestPath.startsWith(cookiePath.endsWith("/") ? cookiePath : cookiePath + "/");
+    }
+
     private void storeCookie(String header) {
         String[] parts = header.split(";");
         int eq = parts[0].indexOf('=');
@@ -187,16 +207,21 @@ public final class BrowserSession {
         String name = parts[0].substring(0, eq).trim();
         String value = parts[0].substring(eq + 1).trim();
         boolean expired = false;
+        String path = "/";
         for (String attribute : parts) {
             String a = attribute.trim().toLowerCase();
+            if (a.startsWith("path=")) {
+                path = attribute.trim().substring(5);
+            }
             if (a.equals("max-age=0") || a.startsWith("expires=thu, 01 jan 1970") || a.startsWith("expires=thu, 01-jan-1970")) {
                 expired = true;
             }
         }
+        Map<String, String> atPath = cookiesByPath.computeIfAbsent(path, p -> new LinkedHashMap<>());
         if (expired || value.isEmpty()) {
-            cookies.remove(name);
+            atPath.remove(name);
         } else {
-            cookies.put(name, value);
+            atPath.put(name, value);
         }
     }
 

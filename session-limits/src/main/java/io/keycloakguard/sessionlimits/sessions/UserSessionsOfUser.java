@@ -66,13 +66,16 @@ public final class UserSessionsOfUser {
     public List<String> storedOnlineSessionIds(long nowSeconds) {
         int idle = Math.max(realm.getSsoSessionIdleTimeout(), realm.getSsoSessionIdleTimeoutRememberMe());
         int max = Math.max(realm.getSsoSessionMaxLifespan(), realm.getSsoSessionMaxLifespanRememberMe());
-        return session.getProvider(JpaConnectionProvider.class).getEntityManager()
-                .createQuery("select p.userSessionId from PersistentUserSessionEntity p where p.userId = :user"
-                        + " and p.realmId = :realm and p.offline = '0' and p.lastSessionRefresh >= :idle"
-                        + " and p.createdOn >= :max", String.class)
+        // Equality conditions only, so that the database picks the per-user index; the user's few rows are
+        // filtered here. (Range conditions on the refresh time invite the realm-wide expiration index.)
+        List<Object[]> rows = session.getProvider(JpaConnectionProvider.class).getEntityManager()
+                .createQuery("select p.userSessionId, p.lastSessionRefresh, p.createdOn from PersistentUserSessionEntity p"
+                        + " where p.userId = :user and p.realmId = :realm and p.offline = '0'", Object[].class)
                 .setParameter("user", user.getId()).setParameter("realm", realm.getId())
-                .setParameter("idle", (int) (nowSeconds - idle)).setParameter("max", (int) (nowSeconds - max))
                 .getResultList();
+        return rows.stream()
+                .filter(r -> ((Number) r[1]).longValue() >= nowSeconds - idle && ((Number) r[2]).longValue() >= nowSeconds - max)
+                .map(r -> (String) r[0]).toList();
     }
 
     public static SessionSummary summary(UserSessionModel s) {
