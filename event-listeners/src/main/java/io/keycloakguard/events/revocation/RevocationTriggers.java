@@ -70,7 +70,8 @@ final class RevocationTriggers {
         if (revokeOnCredentialChange && (m = USER_RESET_PASSWORD.matcher(path)).matches() && m.group(2) == null) {
             return Optional.of(new RevocationTrigger.User(m.group(1), "credential-reset-by-admin"));
         }
-        if (op == OperationType.DELETE && (m = USER_CONSENT.matcher(path)).matches()) {
+        // Keycloak 26.7 records the admin's consent revocation as ACTION, not DELETE.
+        if ((op == OperationType.DELETE || op == OperationType.ACTION) && (m = USER_CONSENT.matcher(path)).matches()) {
             return Optional.of(new RevocationTrigger.ClientGrant(m.group(1), m.group(2), "grant-revoked-by-admin"));
         }
         if (op == OperationType.DELETE && (m = SESSION.matcher(path)).matches()) {

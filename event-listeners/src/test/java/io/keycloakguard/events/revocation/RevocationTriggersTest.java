@@ -71,6 +71,9 @@ class RevocationTriggersTest {
                 "an email with a link changes nothing yet");
         assertEquals(Optional.of(new RevocationTrigger.ClientGrant("u1", "app", "grant-revoked-by-admin")),
                 triggers.of(admin(OperationType.DELETE, ResourceType.USER, "users/u1/consents/app")));
+        assertEquals(Optional.of(new RevocationTrigger.ClientGrant("u1", "app", "grant-revoked-by-admin")),
+                triggers.of(admin(OperationType.ACTION, ResourceType.USER, "users/u1/consents/app")),
+                "what Keycloak 26.7 actually records for the admin's consent revocation");
         assertEquals(Optional.of(new RevocationTrigger.Session("s1", "admin-logout-session")),
                 triggers.of(admin(OperationType.DELETE, ResourceType.USER_SESSION, "sessions/s1")));
         assertEquals(Optional.of(new RevocationTrigger.AllUsers("admin-logout-all")),

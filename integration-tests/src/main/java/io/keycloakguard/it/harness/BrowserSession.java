@@ -94,9 +94,11 @@ public final class BrowserSession {
                 "code_challenge_method", "S256"));
         params.putAll(extra);
         String url = baseUrl + "/realms/" + realm + "/protocol/openid-connect/auth?" + form(params);
-        HttpResponse<String> page = get(url);
-        if (page.statusCode() != 200) {
-            throw new AssertionError("Expected the login page, got " + page.statusCode() + " " + page.body());
+        // Followed while it stays on Keycloak: with an SSO session, e.g. kc_action lands on a later page.
+        Outcome page = follow(get(url));
+        if (page.status() != 200) {
+            throw new AssertionError("Expected a Keycloak page, got " + page.status() + " " + page.location() + " "
+                    + page.body());
         }
         return new LoginPage(verifier, redirectUri, clientId, realm, page.body());
     }
@@ -165,7 +167,9 @@ public final class BrowserSession {
                 .build());
     }
 
-    private HttpRequest.Builder request(String url) {
+    private HttpRequest.Builder request(String target) {
+        // Some of Keycloak's forms (e.g. the consent page) post to a path, not a full URL.
+        String url = target.startsWith("/") ? URI.create(baseUrl).resolve(target).toString() : target;
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                 .header("User-Agent", userAgent);
         String path = URI.create(url).getPath();

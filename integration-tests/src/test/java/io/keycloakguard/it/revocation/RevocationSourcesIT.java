@@ -1,6 +1,7 @@
 package io.keycloakguard.it.revocation;
 
 import io.keycloakguard.it.harness.Await;
+import io.keycloakguard.it.harness.AuthFlows;
 import io.keycloakguard.it.harness.BrowserSession;
 import io.keycloakguard.it.harness.GuardEnvironment;
 import io.keycloakguard.it.harness.KeycloakAdmin;
@@ -19,6 +20,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -238,4 +242,73 @@ class RevocationSourcesIT {
     }
 
 
+
+    @Test
+    void adminDeletesTheUsersConsent(GuardEnvironment env) {
+        String clientId = "consent-app-" + UUID.randomUUID().toString().substring(0, 6);
+        String redirectUri = "http://127.0.0.1:9/" + clientId + "/callback";
+        new AuthFlows(env.admin(), REALM).createClient(clientId, redirectUri, null, null, Map.of("consentRequired", true));
+        String username = KeycloakAdmin.uniqueUsername("consent");
+        String userId = env.admin().createUser(REALM, username, PASSWORD);
+
+        BrowserSession browser = new BrowserSession(env.baseUrl());
+        BrowserSession.LoginPage page = browser.openLoginPage(REALM, clientId, redirectUri);
+        BrowserSession.Outcome consent = browser.submitCredentials(page, username, PASSWORD);
+        Matcher code = Pattern.compile("name=\"code\" value=\"([^\"]+)\"").matcher(consent.body());
+        assertTrue(code.find(), "expected the consent page: " + consent.body());
+        BrowserSession.Outcome granted = browser.submitForm(BrowserSession.formAction(consent.body()),
+                Map.of("code", code.group(1), "accept", "Yes"));
+        Map<String, Object> tokens = browser.exchangeCode(page, granted.code());
+        LoggedIn user = new LoggedIn(userId, username, (String) tokens.get("access_token"), null);
+        assertFalse(client.isRevoked(claims(user.accessToken)));
+
+        env.admin().request().delete("/admin/realms/{realm}/users/{id}/consents/{client}", REALM, userId, clientId)
+                .then().statusCode(204);
+        assertRevokedButBystanderAccepted(user);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void userSetsUpThenRemovesAnOtpCredential(GuardEnvironment env) {
+        LoggedIn earlier = login(env, KeycloakAdmin.uniqueUsername("otp"));
+        Map<String, Object> representation = env.admin().request()
+                .get("/admin/realms/{realm}/users/{id}", REALM, earlier.userId).then().statusCode(200).extract().as(Map.class);
+        representation.put("requiredActions", List.of("CONFIGURE_TOTP"));
+        env.admin().request().body(representation).put("/admin/realms/{realm}/users/{id}", REALM, earlier.userId)
+                .then().statusCode(204);
+        Await.sleep(Duration.ofMillis(1100));
+
+        // Set up OTP in the login flow (UPDATE_CREDENTIAL): tokens from before are revoked.
+        BrowserSession browser = new BrowserSession(env.baseUrl());
+        BrowserSession.LoginPage page = browser.openLoginPage(REALM, "demo-spa", "http://127.0.0.1:3000/callback");
+        BrowserSession.Outcome setup = browser.submitCredentials(page, earlier.username, PASSWORD);
+        Matcher secret = Pattern.compile("name=\"totpSecret\" value=\"([^\"]+)\"").matcher(setup.body());
+        assertTrue(secret.find(), "expected the OTP setup page: " + setup.body());
+        String base32 = new org.apache.commons.codec.binary.Base32()
+                .encodeToString(secret.group(1).getBytes(StandardCharsets.UTF_8));
+        String otp = String.format("%06d", new com.warrenstrange.googleauth.GoogleAuthenticator().getTotpPassword(base32));
+        BrowserSession.Outcome done = browser.submitForm(BrowserSession.formAction(setup.body()),
+                Map.of("totp", otp, "totpSecret", secret.group(1), "userLabel", "phone"));
+        assertTrue(done.code() != null, "OTP setup should finish the login: " + done.body());
+        Map<String, Object> fresh = browser.exchangeCode(page, done.code());
+        assertRevokedButBystanderAccepted(earlier);
+        String freshToken = (String) fresh.get("access_token");
+        assertFalse(client.isRevoked(claims(freshToken)), "the token issued with the new OTP stays valid");
+
+        // Remove it the way the account console does (the delete_credential application-initiated action,
+        // REMOVE_CREDENTIAL): the user's tokens are revoked.
+        List<Map<String, Object>> credentials = given().auth().oauth2(freshToken).accept("application/json")
+                .get(env.baseUrl() + "/realms/" + REALM + "/account/credentials")
+                .then().statusCode(200).extract().jsonPath().getList("");
+        String otpId = credentials.stream().filter(c -> "otp".equals(c.get("type")))
+                .flatMap(c -> ((List<Map<String, Object>>) c.get("userCredentialMetadatas")).stream())
+                .map(m -> (String) ((Map<String, Object>) m.get("credential")).get("id"))
+                .findFirst().orElseThrow(() -> new AssertionError("no OTP credential in " + credentials));
+        Await.sleep(Duration.ofMillis(1100));
+        BrowserSession.LoginPage confirm = browser.openLoginPage(REALM, "demo-spa", "http://127.0.0.1:3000/callback",
+                Map.of("kc_action", "delete_credential:" + otpId));
+        BrowserSession.Outcome deleted = browser.submitForm(confirm.formAction(), Map.of("accept", ""));
+        assertTrue(deleted.code() != null, "the deletion returns to the app: " + deleted.body());
+        assertRevokedButBystanderAccepted(new LoggedIn(earlier.userId, earlier.username, freshToken, null));
+    }
 }
