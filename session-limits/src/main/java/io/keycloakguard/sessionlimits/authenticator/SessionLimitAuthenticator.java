@@ -137,13 +137,16 @@ final class SessionLimitAuthenticator implements Authenticator {
         long now = Time.currentTime();
         UserSessionsOfUser sessions = new UserSessionsOfUser(session, realm, user);
         SessionReservations reservations = new SessionReservations(session, realm, user);
-        List<UserSessionModel> existing = sessions.list(config.countOfflineSessions(), limit.clientScope()).stream()
-                .filter(s -> !s.getId().equals(newSessionId)).toList();
-        Set<String> counted = existing.stream().map(UserSessionModel::getId).collect(Collectors.toCollection(HashSet::new));
+        // Reservations first, stored sessions second: a concurrent login elsewhere stores its session and
+        // only then deletes its reservation, so read in this order one of the two is always seen (under
+        // READ COMMITTED each statement sees what was committed before it started).
+        Set<String> counted = new HashSet<>(reservations.pending(limit.clientScope(), now));
         if (limit.clientScope() == null) {
             counted.addAll(sessions.storedOnlineSessionIds(now));
         }
-        counted.addAll(reservations.pending(limit.clientScope(), now));
+        List<UserSessionModel> existing = sessions.list(config.countOfflineSessions(), limit.clientScope()).stream()
+                .filter(s -> !s.getId().equals(newSessionId)).toList();
+        existing.forEach(s -> counted.add(s.getId()));
         counted.remove(newSessionId);
         counted.removeAll(UserSessionsOfUser.endedInThisRequest(session));
         int count = counted.size();
