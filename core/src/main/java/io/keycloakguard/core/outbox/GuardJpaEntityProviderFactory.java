@@ -22,7 +22,8 @@ public class GuardJpaEntityProviderFactory implements JpaEntityProviderFactory, 
 
     @Override
     public List<Class<?>> getEntities() {
-        return List.of(GuardOutboxEntity.class, io.keycloakguard.core.lock.GuardUserLockEntity.class);
+        return List.of(GuardOutboxEntity.class, io.keycloakguard.core.lock.GuardUserLockEntity.class,
+                io.keycloakguard.core.revocation.GuardRevocationEntity.class);
     }
 
     @Override

@@ -15,6 +15,9 @@ import java.util.List;
 /** Publishes revocations from the outbox to Redis (contract v1). */
 public class RevocationSinkFactory implements OutboxSinkFactory {
 
+    /** How often each node checks that Redis still has the pack's data (one EXISTS call). */
+    static final long REPUBLISH_CHECK_MILLIS = 2000;
+
     @Override
     public String getId() {
         return Revocations.TOPIC;
@@ -42,11 +45,18 @@ public class RevocationSinkFactory implements OutboxSinkFactory {
     public void init(Config.Scope config) {
     }
 
+    private RevocationRepublisher republisher;
+
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        republisher = new RevocationRepublisher(factory, REPUBLISH_CHECK_MILLIS);
+        republisher.start();
     }
 
     @Override
     public void close() {
+        if (republisher != null) {
+            republisher.stop();
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.keycloakguard.core.revocation;
 import io.keycloakguard.core.outbox.OutboxProvider;
 import io.keycloakguard.revocation.Revocation;
 import io.keycloakguard.revocation.RevocationKind;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
@@ -62,6 +63,13 @@ public final class Revocations {
                        long expiresAt) {
         Revocation r = Revocation.of(realm.getName(), kind, subject, client, time, expiresAt, reason);
         session.getProvider(OutboxProvider.class).add(TOPIC, realm.getId(), r.toJson());
+        // Kept until it expires, for a Redis that loses its data (RevocationRepublisher).
+        GuardRevocationEntity live = new GuardRevocationEntity();
+        live.setId(r.id());
+        live.setRealmId(realm.getId());
+        live.setPayload(r.toJson());
+        live.setExpiresAt(expiresAt);
+        session.getProvider(JpaConnectionProvider.class).getEntityManager().persist(live);
     }
 
     /** A token issued just now lives at most this long: the longest access-token lifespan of the realm. */

@@ -105,6 +105,34 @@ class RevocationDurabilityIT {
              RevocationClient client = RevocationClient.builder(jedis, REALM).keyPrefix(env.keyPrefix())
                      .pollBlock(Duration.ofMillis(200)).start()) {
             Await.until(() -> sessions.stream().allMatch(s -> client.isRevoked(s.claims)), Duration.ofSeconds(30), "the restarted node delivered");
+            Await.until(() -> pendingRevocations(env) == 0, Duration.ofSeconds(30), "the restarted node drained the outbox");
+            assertPublishedOnce(env, jedis, sessions);
+        }
+    }
+
+    @Test
+    void aRedisThatRestartsEmptyIsGivenEveryLiveRevocationAgain(GuardEnvironment env) {
+        assumeTrue(env.redis().isPrivate(), "needs a Redis the suite may stop");
+        List<Session> sessions = logIn(env, "amnesia", 2);
+        Session bystander = logIn(env, "amnesia-bystander", 1).get(0);
+        sessions.forEach(s -> logout(env, s));
+        try (RedisClient jedis = RedisClient.create(env.redis().url());
+             RevocationClient client = RevocationClient.builder(jedis, REALM).keyPrefix(env.keyPrefix())
+                     .pollBlock(Duration.ofMillis(200)).start()) {
+            Await.until(() -> sessions.stream().allMatch(s -> client.isRevoked(s.claims)), Duration.ofSeconds(15),
+                    "the logouts reached Redis");
+        }
+
+        // The suite's private Redis keeps nothing on disk: it comes back empty.
+        env.redis().stop();
+        env.redis().start();
+
+        try (RedisClient jedis = RedisClient.create(env.redis().url());
+             RevocationClient fresh = RevocationClient.builder(jedis, REALM).keyPrefix(env.keyPrefix())
+                     .pollBlock(Duration.ofMillis(200)).start()) {
+            Await.until(() -> sessions.stream().allMatch(s -> fresh.isRevoked(s.claims)), Duration.ofSeconds(30),
+                    "a resource server that starts after the restart knows the earlier revocations");
+            assertFalse(fresh.isRevoked(bystander.claims));
             assertPublishedOnce(env, jedis, sessions);
         }
     }
