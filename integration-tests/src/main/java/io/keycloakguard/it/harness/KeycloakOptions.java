@@ -16,7 +16,10 @@ public record KeycloakOptions(String name, int httpPort, Database database, Stri
 
     public static KeycloakOptions defaults(String name, Database database, String redisUrl, String keyPrefix) {
         return new KeycloakOptions(name, 0, database, redisUrl, keyPrefix, Settings.providersDir(),
-                Settings.realmsDir(), List.of());
+                Settings.realmsDir(), List.of(
+                        // Like a deployment behind a reverse proxy on 127.0.0.1: tests on 127.0.0.1 may say which client
+                        // address they stand for (X-Forwarded-For); any other peer's forwarding headers are ignored.
+                        "--proxy-headers=xforwarded", "--proxy-trusted-addresses=127.0.0.1"));
     }
 
     public KeycloakOptions withHttpPort(int port) {

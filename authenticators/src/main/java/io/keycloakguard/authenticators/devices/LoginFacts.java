@@ -1,0 +1,12 @@
+package io.keycloakguard.authenticators.devices;
+
+/**
+ * What the pack knows about the browser and network of a sign-in.
+ *
+ * @param deviceId  the id from a valid device cookie, or null when the browser sent none (or a bad one)
+ * @param ip        the address Keycloak resolved for the caller
+ * @param network   that address's network at the stored default prefix (/24, /64)
+ */
+public record LoginFacts(String deviceId, String browser, String os, String ip, String network, String clientId,
+                         long timeMillis) {
+}
