@@ -1,19 +1,17 @@
 package io.keycloakguard.sessionlimits.sessions;
 
-import io.keycloakguard.core.revocation.Revocations;
 import io.keycloakguard.sessionlimits.policy.SessionSummary;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.device.DeviceActivityManager;
 import org.keycloak.models.AuthenticatedClientSessionModel;
+import io.keycloakguard.core.sessions.SessionEnding;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.representations.account.DeviceRepresentation;
-import org.keycloak.services.managers.AuthenticationManager;
 
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +26,6 @@ import java.util.stream.Stream;
  */
 public final class UserSessionsOfUser {
 
-    private static final String ENDED_ATTRIBUTE = "guard.session-limits.ended";
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -114,50 +111,14 @@ public final class UserSessionsOfUser {
         return isOwn(offline) ? Optional.of(offline) : Optional.empty();
     }
 
-    /**
-     * Ends a session for good: Keycloak's backchannel logout to every client of the session (and the
-     * broker), and a revocation for resource servers, in the caller's transaction.
-     */
+    /** Ends one of the user's sessions for good: see {@link SessionEnding#end}. */
     public void end(UserSessionModel target, String reason) {
-        if (!isOwn(target)) {
-            throw new IllegalArgumentException("Not a session of user " + user.getId());
-        }
-        String id = target.getId();
-        if (target.isOffline()) {
-            session.sessions().removeOfflineUserSession(realm, target);
-            UserSessionModel online = session.sessions().getUserSession(realm, id);
-            if (isOwn(online)) {
-                endOnline(online);
-            }
-        } else {
-            UserSessionModel offline = session.sessions().getOfflineUserSession(realm, id);
-            endOnline(target);
-            if (isOwn(offline)) {
-                session.sessions().removeOfflineUserSession(realm, offline);
-            }
-        }
-        new Revocations(session).revokeSession(realm, id, reason);
-        endedInThisRequest(session).add(id);
+        new SessionEnding(session, realm).end(user, target, reason);
     }
 
-    /**
-     * Sessions ended earlier in this request. Their database rows go only when the request's transaction
-     * completes, so a count in the same request must leave them out itself.
-     */
-    @SuppressWarnings("unchecked")
+    /** Sessions ended earlier in this request: see {@link SessionEnding#endedInThisRequest}. */
     public static Set<String> endedInThisRequest(KeycloakSession session) {
-        Set<String> ended = session.getAttribute(ENDED_ATTRIBUTE, Set.class);
-        if (ended == null) {
-            ended = new HashSet<>();
-            session.setAttribute(ENDED_ATTRIBUTE, ended);
-        }
-        return ended;
-    }
-
-    private void endOnline(UserSessionModel online) {
-        var context = session.getContext();
-        AuthenticationManager.backchannelLogout(session, realm, online, context.getUri(), context.getConnection(),
-                context.getRequestHeaders(), true);
+        return SessionEnding.endedInThisRequest(session);
     }
 
     private boolean isOwn(UserSessionModel s) {
