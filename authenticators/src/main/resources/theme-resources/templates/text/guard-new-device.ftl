@@ -1,0 +1,15 @@
+<#ftl output_format="plainText">
+${msg("guardNewDeviceIntro", guardUsername, realmName)}
+
+${msg("guardNewDeviceBrowser")}: ${guardBrowser!msg("guardNewDeviceUnknown")}
+${msg("guardNewDeviceOs")}: ${guardOs!msg("guardNewDeviceUnknown")}
+${msg("guardNewDeviceIp")}: ${guardIp!msg("guardNewDeviceUnknown")}
+${msg("guardNewDeviceTime")}: ${guardTime}
+
+${msg("guardNewDeviceIfYou")}
+
+${msg("guardNewDeviceIfNotYou")}
+
+${msg("guardNewDeviceLink")}: ${guardLink}
+
+${msg("guardNewDeviceLinkExpires", guardLinkExpires)}
