@@ -85,9 +85,14 @@ public final class NewDeviceEmail {
         }
     }
 
-    private static String realmName(RealmModel realm) {
+    /** As Keycloak's email templates name the realm ({@code realmName}): the display name, else the capitalised name. */
+    static String realmName(RealmModel realm) {
         String display = realm.getDisplayName();
-        return display == null || display.isBlank() ? realm.getName() : display;
+        if (display != null && !display.isBlank()) {
+            return display;
+        }
+        String name = realm.getName();
+        return name.isEmpty() ? name : Character.toUpperCase(name.charAt(0)) + name.substring(1);
     }
 
     private static Throwable rootCause(Throwable e) {

@@ -78,15 +78,6 @@ public final class SmtpServer implements AutoCloseable {
         return messagesTo(address);
     }
 
-    /** Stops and starts the server on the same port: a mail server that is down, then back. */
-    public void stop() {
-        greenMail.stop();
-    }
-
-    public void restart() {
-        greenMail.start();
-    }
-
     @Override
     public void close() {
         greenMail.stop();

@@ -14,11 +14,17 @@ import redis.clients.jedis.RedisClient;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -154,6 +160,43 @@ class NotMeLinkIT {
         List<Map<String, Object>> errors = realm.events(userId, "EXECUTE_ACTION_TOKEN_ERROR");
         assertEquals(1, errors.size(), errors.toString());
         assertEquals("expired_code", errors.get(0).get("error"));
+    }
+
+    @Test
+    void twoClicksAtOnceActOnce() throws Exception {
+        String username = NotifyRealm.unique("double-click");
+        String userId = realm.createUser(username);
+        browserLogin(username);
+        String link = RealmSigningKey.link(realm, key.notMeToken(realm, userId, inAnHour()));
+
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Callable<Integer> click = () -> new BrowserSession(realm.baseUrl()).open(link).status();
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> f : pool.invokeAll(List.of(click, click))) {
+                statuses.add(f.get());
+            }
+            Collections.sort(statuses);
+            assertEquals(List.of(200, 400), statuses);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, realm.events(userId, "EXECUTE_ACTION_TOKEN").size());
+        assertEquals(List.of(), realm.sessions(userId));
+    }
+
+    @Test
+    void aHeadRequestLikeAMailScannersChangesNothing() {
+        String username = NotifyRealm.unique("scanned");
+        String userId = realm.createUser(username);
+        browserLogin(username);
+        String link = RealmSigningKey.link(realm, key.notMeToken(realm, userId, inAnHour()));
+
+        io.restassured.RestAssured.given().redirects().follow(false).head(link).then().statusCode(200);
+
+        assertEquals(1, realm.sessions(userId).size());
+        assertEquals(List.of(), realm.requiredActions(userId));
+        assertEquals(200, new BrowserSession(realm.baseUrl()).open(link).status(), "the link still works afterwards");
     }
 
     @Test

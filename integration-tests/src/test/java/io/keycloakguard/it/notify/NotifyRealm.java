@@ -103,6 +103,30 @@ final class NotifyRealm {
                 .then().statusCode(200).extract().jsonPath().getList("");
     }
 
+    /** Replaces the realm's email settings. */
+    void smtp(Map<String, String> settings) {
+        env.admin().request().body(Map.of("smtpServer", settings))
+                .put("/admin/realms/{realm}", name).then().statusCode(204);
+    }
+
+    /** Lets users exist without an email address (Keycloak's default user profile requires one). */
+    @SuppressWarnings("unchecked")
+    void emailOptional() {
+        Map<String, Object> profile = env.admin().request().get("/admin/realms/{realm}/users/profile", name)
+                .then().statusCode(200).extract().as(Map.class);
+        for (Map<String, Object> attribute : (List<Map<String, Object>>) profile.get("attributes")) {
+            if ("email".equals(attribute.get("name"))) {
+                attribute.remove("required");
+            }
+        }
+        env.admin().request().body(profile).put("/admin/realms/{realm}/users/profile", name).then().statusCode(200);
+    }
+
+    /** The realm's name as Keycloak's emails show it when it has no display name. */
+    String shownName() {
+        return Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    }
+
     void delete() {
         env.admin().request().delete("/admin/realms/{realm}", name);
     }
