@@ -7,7 +7,11 @@ import io.keycloakguard.revocation.RevocationClient;
 import redis.clients.jedis.RedisClient;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.Map;
 
 
@@ -22,6 +26,8 @@ public final class PropagationBench {
 
     public static void main(String[] args) throws Exception {
         int logouts = Integer.parseInt(System.getProperty("logouts", "1000"));
+        // Background login load (password grants of other users, back to back), as issue 8 asks: 0 = none.
+        int loadThreads = Integer.parseInt(System.getProperty("loginLoad", "0"));
         try (GuardEnvironment env = GuardEnvironment.start("bench");
              RedisClient jedis = RedisClient.create(env.redis().url());
              RevocationClient client = RevocationClient.builder(jedis, REALM).keyPrefix(env.keyPrefix())
@@ -29,9 +35,29 @@ public final class PropagationBench {
             String username = KeycloakAdmin.uniqueUsername("propagation");
             env.admin().createUser(REALM, username, "Correct-horse-42");
 
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong loadLogins = new AtomicLong();
+            List<Thread> load = new ArrayList<>();
+            for (int t = 0; t < loadThreads; t++) {
+                String loadUser = KeycloakAdmin.uniqueUsername("load");
+                env.admin().createUser(REALM, loadUser, "Correct-horse-42");
+                Thread thread = new Thread(() -> {
+                    while (!stop.get()) {
+                        if (Tokens.passwordGrantResponse(env.baseUrl(), REALM, "demo-cli", loadUser, "Correct-horse-42")
+                                .statusCode() == 200) {
+                            loadLogins.incrementAndGet();
+                        }
+                    }
+                }, "login-load-" + t);
+                thread.setDaemon(true);
+                thread.start();
+                load.add(thread);
+            }
             for (int i = 0; i < 50; i++) {
                 measure(env, client, username); // warm-up, not recorded
             }
+            long loadStart = System.nanoTime();
+            long loadBefore = loadLogins.get();
             long[] fromRequest = new long[logouts];
             long[] fromResponse = new long[logouts];
             for (int i = 0; i < logouts; i++) {
@@ -39,7 +65,11 @@ public final class PropagationBench {
                 fromRequest[i] = sample[0];
                 fromResponse[i] = sample[1];
             }
-            System.out.printf("%nLogout-to-rejection over %d logouts (ms)%n", logouts);
+            double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+            long loadDone = loadLogins.get() - loadBefore;
+            stop.set(true);
+            System.out.printf("%nLogout-to-rejection over %d logouts (ms), login load: %d threads, %d logins in %.1f s = %.1f logins/s%n",
+                    logouts, loadThreads, loadDone, loadSeconds, loadDone / loadSeconds);
             report("from sending the logout", fromRequest);
             report("from the logout's response", fromResponse);
         }

@@ -31,9 +31,12 @@ public final class AuthFlows {
      * returns the execution id.
      */
     public String addRequired(String flowAlias, String providerId) {
-        admin.request().body(Map.of("provider", providerId))
-                .post("/admin/realms/{realm}/authentication/flows/{flow}/executions/execution", realm, flowAlias)
-                .then().statusCode(201);
+        Response response = admin.request().body(Map.of("provider", providerId))
+                .post("/admin/realms/{realm}/authentication/flows/{flow}/executions/execution", realm, flowAlias);
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("Adding " + providerId + " to " + flowAlias + " failed: "
+                    + response.statusCode() + " " + response.asString());
+        }
         List<Map<String, Object>> executions = executions(flowAlias);
         Map<String, Object> added = executions.stream()
                 .filter(e -> providerId.equals(e.get("providerId"))).reduce((a, b) -> b).orElseThrow();
@@ -53,7 +56,7 @@ public final class AuthFlows {
     /** The id of the config an execution uses. */
     public String configIdOf(String flowAlias, String executionId) {
         return executions(flowAlias).stream().filter(e -> executionId.equals(e.get("id")))
-                .map(e -> (String) e.get("authenticationConfig")).findFirst().orElse(null);
+                .findFirst().map(e -> (String) e.get("authenticationConfig")).orElse(null);
     }
 
     public Response updateConfig(String configId, String alias, Map<String, String> config) {

@@ -37,6 +37,7 @@ public final class BrowserSession {
             .build();
     /** Cookies by path, then name: Keycloak scopes its cookies to a realm's path, several realms reuse the names. */
     private final Map<String, Map<String, String>> cookiesByPath = new LinkedHashMap<>();
+    private String forwardedFor;
     private String userAgent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36";
 
     public BrowserSession(String baseUrl) {
@@ -46,6 +47,27 @@ public final class BrowserSession {
     public BrowserSession userAgent(String userAgent) {
         this.userAgent = userAgent;
         return this;
+    }
+
+    /**
+     * Acts as a browser at this address: every request carries {@code X-Forwarded-For}, which the harness
+     * Keycloak honours from 127.0.0.1 only (like a reverse proxy there). Null stops it.
+     */
+    public BrowserSession forwardedFor(String clientAddress) {
+        this.forwardedFor = clientAddress;
+        return this;
+    }
+
+    /** Puts a cookie into the jar, as if a server had set it at that path (e.g. to carry a device cookie over). */
+    public BrowserSession cookie(String path, String name, String value) {
+        cookiesByPath.computeIfAbsent(path, p -> new LinkedHashMap<>()).put(name, value);
+        return this;
+    }
+
+    /** The path and value of a held cookie, or null. */
+    public Map.Entry<String, String> cookieWithPath(String name) {
+        return cookiesByPath.entrySet().stream().filter(e -> e.getValue().containsKey(name))
+                .map(e -> Map.entry(e.getKey(), e.getValue().get(name))).findFirst().orElse(null);
     }
 
     /** Every cookie held, by name (the most specific path wins when two realms set the same name). */
@@ -172,6 +194,9 @@ public final class BrowserSession {
         String url = target.startsWith("/") ? URI.create(baseUrl).resolve(target).toString() : target;
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                 .header("User-Agent", userAgent);
+        if (forwardedFor != null) {
+            b.header("X-Forwarded-For", forwardedFor);
+        }
         String path = URI.create(url).getPath();
         Map<String, String> applicable = new LinkedHashMap<>();
         cookiesByPath.entrySet().stream()

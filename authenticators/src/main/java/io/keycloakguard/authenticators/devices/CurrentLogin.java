@@ -1,0 +1,51 @@
+package io.keycloakguard.authenticators.devices;
+
+import io.keycloakguard.core.net.ClientAddress;
+import io.keycloakguard.core.net.IpAddresses;
+import org.keycloak.device.DeviceRepresentationProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.representations.account.DeviceRepresentation;
+
+/** Collects the facts of the current request: signed device id, browser and OS family, resolved client address. */
+public final class CurrentLogin {
+
+    /** The network stored with a login and shown to users and admins; the condition compares at its own prefix. */
+    public static final int STORED_IPV4_PREFIX = 24;
+    public static final int STORED_IPV6_PREFIX = 64;
+
+    private CurrentLogin() {
+    }
+
+    public static LoginFacts facts(KeycloakSession session, RealmModel realm, String clientId) {
+        String ip = ClientAddress.of(session);
+        String browser = null;
+        String os = null;
+        try {
+            // Keycloak's own parser (ua-parser); it ignores user agents over 512 characters.
+            DeviceRepresentation device = session.getProvider(DeviceRepresentationProvider.class).deviceRepresentation();
+            if (device != null) {
+                browser = clean(device.getBrowser());
+                os = clean(device.getOsVersion() == null || "Unknown".equals(device.getOsVersion())
+                        ? device.getOs() : device.getOs() + " " + device.getOsVersion());
+            }
+        } catch (RuntimeException e) {
+            // An unparseable user agent is an unknown browser, never a failed login.
+        }
+        return new LoginFacts(DeviceCookie.verifiedDeviceId(session, realm).orElse(null),
+                browser == null ? "Other" : browser, os == null ? "Other" : os, ip,
+                IpAddresses.networkOf(ip, STORED_IPV4_PREFIX, STORED_IPV6_PREFIX), clientId, System.currentTimeMillis());
+    }
+
+    /** Printable text of at most 64 characters. */
+    static String clean(String text) {
+        if (text == null) {
+            return null;
+        }
+        String printable = text.replaceAll("[^\\p{L}\\p{N} ._/()+-]", "").trim();
+        if (printable.isEmpty()) {
+            return null;
+        }
+        return printable.length() > 64 ? printable.substring(0, 64) : printable;
+    }
+}
