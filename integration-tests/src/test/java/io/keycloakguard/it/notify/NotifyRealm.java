@@ -33,6 +33,8 @@ final class NotifyRealm {
         Map<String, Object> realm = new java.util.HashMap<>(Map.of(
                 "realm", name,
                 "enabled", true,
+                // Tests act as browsers at public addresses (X-Forwarded-For) over plain HTTP.
+                "sslRequired", "none",
                 "eventsEnabled", true,
                 "enabledEventTypes", List.of("LOGIN", "LOGIN_ERROR", "EXECUTE_ACTION_TOKEN", "EXECUTE_ACTION_TOKEN_ERROR",
                         "UPDATE_PASSWORD"),

@@ -7,6 +7,8 @@ import io.keycloakguard.authenticators.devices.KnownDevices;
 import io.keycloakguard.authenticators.devices.LoginFacts;
 import io.keycloakguard.authenticators.devices.LoginHistoryEntity;
 import io.keycloakguard.authenticators.devices.Newness;
+import io.keycloakguard.authenticators.notify.NewDeviceEmail;
+import io.keycloakguard.authenticators.notify.NewDeviceNotice;
 import io.keycloakguard.core.config.ParsedConfigCache;
 import io.keycloakguard.core.lock.UserLocks;
 import org.keycloak.OAuth2Constants;
@@ -59,7 +61,11 @@ final class DeviceRecorder implements Authenticator {
 
         context.getEvent().detail("guard_new_device", String.valueOf(newDevice))
                 .detail("guard_new_network", String.valueOf(newNetwork));
-        // NOTIFY-HOOK
+        // The very first device of a user is not news; a browser without a stored device would be "new" every time.
+        if (config.notifyNewDevice() && newDevice && deviceId != null && !outcome.firstDeviceEver()) {
+            NewDeviceEmail.send(session, realm, user,
+                    new NewDeviceNotice(facts.browser(), facts.os(), facts.ip(), facts.timeMillis()));
+        }
         context.success();
     }
 
