@@ -1,0 +1,122 @@
+package io.keycloakguard.authenticators.network.ippolicy;
+
+import io.keycloakguard.core.net.ClientAddress;
+import io.keycloakguard.core.net.IpAddresses;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.OAuth2Constants;
+import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.authentication.Authenticator;
+import org.keycloak.models.GroupModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
+
+import java.net.InetAddress;
+import java.util.HashSet;
+import java.util.Set;
+
+/** Lets a login through only from the networks its {@link IpPolicyConfig} allows; see {@link IpPolicy}. */
+final class IpPolicyAuthenticator implements Authenticator {
+
+    static final String TEMPLATE = "guard-ip-denied.ftl";
+    static final String ERROR_DENIED = "guard_ip_denied";
+    static final String ERROR_MISCONFIGURED = "guard_ip_policy_misconfigured";
+
+    private final ParsedIpPolicies configs;
+
+    IpPolicyAuthenticator(ParsedIpPolicies configs) {
+        this.configs = configs;
+    }
+
+    @Override
+    public void authenticate(AuthenticationFlowContext context) {
+        KeycloakSession session = context.getSession();
+        RealmModel realm = context.getRealm();
+        UserModel user = context.getUser();
+        if (user != null) {
+            context.getEvent().user(user);
+        }
+        String address = ClientAddress.of(session);
+        ParsedIpPolicies.Parsed parsed = configs.get(session, realm, context.getAuthenticatorConfig());
+        if (!parsed.valid()) {
+            context.getEvent().clone().detail("guard_event", "ip_policy.misconfigured").error(ERROR_MISCONFIGURED);
+            context.challenge(denial(context, "guardIpPolicyMisconfigured", address));
+            return;
+        }
+        String clientId = context.getAuthenticationSession().getClient() == null ? null
+                : context.getAuthenticationSession().getClient().getClientId();
+        IpPolicy.Decision decision = IpPolicy.decide(parsed.config(), address, clientId,
+                user == null ? null : groupPathsWithParents(user));
+        if (decision.allowed()) {
+            context.success();
+            return;
+        }
+        if ("group-rules-without-user".equals(decision.reason())) {
+            configs.warnGroupRulesWithoutUser(realm, context.getAuthenticatorConfig(),
+                    context.getTopLevelFlow() == null ? "?" : context.getTopLevelFlow().getAlias());
+        }
+        // A denial is not a failed login: challenge, so the brute-force detector does not count it.
+        context.getEvent().clone().detail("guard_event", "ip_policy.denied").detail("reason", decision.reason())
+                .error(ERROR_DENIED);
+        context.challenge(denial(context, "guardIpDenied", address));
+    }
+
+    @Override
+    public void action(AuthenticationFlowContext context) {
+        // The page has no form; whatever is posted, the address is judged again.
+        authenticate(context);
+    }
+
+    private static Set<String> groupPathsWithParents(UserModel user) {
+        Set<String> paths = new HashSet<>();
+        user.getGroupsStream().forEach(group -> {
+            for (GroupModel g = group; g != null; g = g.getParent()) {
+                if (!paths.add(KeycloakModelUtils.buildGroupPath(g))) {
+                    break;
+                }
+            }
+        });
+        return paths;
+    }
+
+    /**
+     * Flows without pages (the direct grant) get an OAuth error; Keycloak 26.7 sets a flow path there too, so
+     * the grant type tells them apart.
+     */
+    private static Response denial(AuthenticationFlowContext context, String message, String address) {
+        boolean directGrant = OAuth2Constants.PASSWORD.equals(
+                context.getHttpRequest().getDecodedFormParameters().getFirst(OAuth2Constants.GRANT_TYPE));
+        if (directGrant) {
+            String description = "guardIpDenied".equals(message) ? "Sign-in from this network is not allowed"
+                    : "The IP policy configuration is invalid";
+            return Response.status(Response.Status.FORBIDDEN).type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(new OAuth2ErrorRepresentation("access_denied", description)).build();
+        }
+        return context.form().setStatus(Response.Status.FORBIDDEN)
+                .setAttribute("guardIpMessage", message)
+                // Only a real address is shown: whatever a trusted proxy forwarded stays off the page.
+                .setAttribute("guardIpAddress", IpAddresses.parse(address).map(InetAddress::getHostAddress).orElse("unknown"))
+                .createForm(TEMPLATE);
+    }
+
+    @Override
+    public boolean requiresUser() {
+        return false;
+    }
+
+    @Override
+    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
+        return true;
+    }
+
+    @Override
+    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
+    }
+
+    @Override
+    public void close() {
+    }
+}
