@@ -38,6 +38,8 @@ public final class BrowserSession {
     /** Cookies by path, then name: Keycloak scopes its cookies to a realm's path, several realms reuse the names. */
     private final Map<String, Map<String, String>> cookiesByPath = new LinkedHashMap<>();
     private String userAgent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36";
+    /** Further headers on every request, e.g. X-Forwarded-For to stand for a client behind the trusted proxy. */
+    private final Map<String, String> headers = new LinkedHashMap<>();
 
     public BrowserSession(String baseUrl) {
         this.baseUrl = baseUrl;
@@ -45,6 +47,11 @@ public final class BrowserSession {
 
     public BrowserSession userAgent(String userAgent) {
         this.userAgent = userAgent;
+        return this;
+    }
+
+    public BrowserSession header(String name, String value) {
+        headers.put(name, value);
         return this;
     }
 
@@ -172,6 +179,7 @@ public final class BrowserSession {
         String url = target.startsWith("/") ? URI.create(baseUrl).resolve(target).toString() : target;
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                 .header("User-Agent", userAgent);
+        headers.forEach(b::header);
         String path = URI.create(url).getPath();
         Map<String, String> applicable = new LinkedHashMap<>();
         cookiesByPath.entrySet().stream()
