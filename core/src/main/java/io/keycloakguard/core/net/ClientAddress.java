@@ -16,7 +16,16 @@ public final class ClientAddress {
     /** The resolved address, or {@code "unknown"} when Keycloak has none (never null). */
     public static String of(KeycloakSession session) {
         ClientConnection connection = session.getContext().getConnection();
-        String address = connection == null ? null : connection.getRemoteAddr();
+        if (connection == null) {
+            return "unknown";
+        }
+        String address = connection.getRemoteAddr();
+        if (address == null || address.isBlank()) {
+            // A forwarded IPv6 address in brackets ("[2001:db8::7]") has no resolved form in Vert.x, only the
+            // host as the trusted proxy wrote it, which is what Keycloak puts in its events.
+            String host = connection.getRemoteHost();
+            address = IpAddresses.parse(host).isPresent() ? host : null;
+        }
         return address == null || address.isBlank() ? "unknown" : address;
     }
 }

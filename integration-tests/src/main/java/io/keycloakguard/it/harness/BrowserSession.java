@@ -39,6 +39,8 @@ public final class BrowserSession {
     private final Map<String, Map<String, String>> cookiesByPath = new LinkedHashMap<>();
     private String forwardedFor;
     private String userAgent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36";
+    /** Further headers on every request, e.g. X-Forwarded-For to stand for a client behind the trusted proxy. */
+    private final Map<String, String> headers = new LinkedHashMap<>();
 
     public BrowserSession(String baseUrl) {
         this.baseUrl = baseUrl;
@@ -68,6 +70,13 @@ public final class BrowserSession {
     public Map.Entry<String, String> cookieWithPath(String name) {
         return cookiesByPath.entrySet().stream().filter(e -> e.getValue().containsKey(name))
                 .map(e -> Map.entry(e.getKey(), e.getValue().get(name))).findFirst().orElse(null);
+    }
+
+
+    /** Adds a header to every request of this browser. */
+    public BrowserSession header(String name, String value) {
+        headers.put(name, value);
+        return this;
     }
 
     /** Every cookie held, by name (the most specific path wins when two realms set the same name). */
@@ -197,6 +206,7 @@ public final class BrowserSession {
         if (forwardedFor != null) {
             b.header("X-Forwarded-For", forwardedFor);
         }
+        headers.forEach(b::header);
         String path = URI.create(url).getPath();
         Map<String, String> applicable = new LinkedHashMap<>();
         cookiesByPath.entrySet().stream()

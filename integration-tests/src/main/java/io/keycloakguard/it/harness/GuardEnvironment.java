@@ -45,9 +45,14 @@ public final class GuardEnvironment implements AutoCloseable {
     }
 
     static synchronized void stopShared() {
-        if (shared != null) {
-            shared.close();
-            shared = null;
+        try {
+            // Its nodes use this environment's Redis and database: stop them first.
+            KeycloakCluster.stopShared();
+        } finally {
+            if (shared != null) {
+                shared.close();
+                shared = null;
+            }
         }
     }
 

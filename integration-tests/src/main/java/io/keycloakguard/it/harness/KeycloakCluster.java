@@ -34,9 +34,43 @@ public final class KeycloakCluster implements AutoCloseable {
     private static final int FD_SOCK_OFFSET = 100;
     private static final int FD_SOCK_PORTS = 3;
 
+    private static KeycloakCluster shared;
+    private static RuntimeException sharedStartFailure;
+
     private final List<DistributionKeycloak> nodes = new ArrayList<>();
 
     private KeycloakCluster() {
+    }
+
+    /**
+     * The suite's two-node cluster on {@code env}'s options, started on first use (~45 s) and stopped with the
+     * suite's Keycloak when the suite ends ({@link GuardEnvironment#stopShared()}): test classes share it, so
+     * they create their own realms on it. Guard the test with {@link #supported(Database)}.
+     */
+    public static synchronized KeycloakCluster shared(GuardEnvironment env) {
+        if (sharedStartFailure != null) {
+            throw new IllegalStateException("The shared Keycloak cluster failed to start earlier in this run",
+                    sharedStartFailure);
+        }
+        if (shared == null) {
+            try {
+                shared = start(env.options(), 2);
+            } catch (RuntimeException e) {
+                sharedStartFailure = e;
+                throw e;
+            }
+        }
+        return shared;
+    }
+
+    static synchronized void stopShared() {
+        if (shared != null) {
+            try {
+                shared.close();
+            } finally {
+                shared = null;
+            }
+        }
     }
 
     /** Clustering here needs the suite's database to be PostgreSQL (a scratch schema next to the suite's). */

@@ -1,0 +1,90 @@
+package io.keycloakguard.authenticators.ratelimit;
+
+import io.keycloakguard.core.config.AuthenticatorConfigValidation;
+import org.keycloak.Config;
+import org.keycloak.authentication.Authenticator;
+import org.keycloak.authentication.AuthenticatorFactory;
+import org.keycloak.models.AuthenticationExecutionModel;
+import org.keycloak.models.AuthenticatorConfigModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.provider.ProviderConfigProperty;
+
+import java.util.List;
+
+/** "Guard: per-IP login rate limit": the gate at the start of a flow (direct grant; or a browser flow's forms). */
+public class IpRateLimitAuthenticatorFactory implements AuthenticatorFactory, AuthenticatorConfigValidation {
+
+    public static final String ID = "guard-ip-rate-limit";
+
+    private static final AuthenticationExecutionModel.Requirement[] REQUIREMENTS = {
+            AuthenticationExecutionModel.Requirement.REQUIRED, AuthenticationExecutionModel.Requirement.DISABLED};
+
+    private static final IpRateLimitAuthenticator INSTANCE = new IpRateLimitAuthenticator();
+
+    @Override
+    public Authenticator create(KeycloakSession session) {
+        return INSTANCE;
+    }
+
+    @Override
+    public List<String> configProblems(KeycloakSession session, RealmModel realm, AuthenticatorConfigModel config) {
+        return ParsedConfigs.parse(config.getConfig()).problems();
+    }
+
+    @Override
+    public String getId() {
+        return ID;
+    }
+
+    @Override
+    public String getDisplayType() {
+        return "Guard: per-IP login rate limit";
+    }
+
+    @Override
+    public String getHelpText() {
+        return "Refuses logins (HTTP 429 with Retry-After) from an IP address with too many recent failed logins in "
+                + "the realm, counted in Redis across all nodes. Put it first in the direct grant flow, or first in "
+                + "the browser flow's forms; it checks when the flow starts, so in browser flows prefer "
+                + "'Guard: username password form with per-IP rate limit', which checks every submitted password.";
+    }
+
+    @Override
+    public String getReferenceCategory() {
+        return "ip-rate-limit";
+    }
+
+    @Override
+    public boolean isConfigurable() {
+        return true;
+    }
+
+    @Override
+    public AuthenticationExecutionModel.Requirement[] getRequirementChoices() {
+        return REQUIREMENTS;
+    }
+
+    @Override
+    public boolean isUserSetupAllowed() {
+        return false;
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigProperties() {
+        return RateLimitProperties.PROPERTIES;
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+}

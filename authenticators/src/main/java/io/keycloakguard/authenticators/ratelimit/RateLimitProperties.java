@@ -1,0 +1,50 @@
+package io.keycloakguard.authenticators.ratelimit;
+
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** The config form both rate-limit authenticators show in the admin console; docs/ip-rate-limit.md uses the same words. */
+final class RateLimitProperties {
+
+    static final List<ProviderConfigProperty> PROPERTIES = ProviderConfigurationBuilder.create()
+            .property().name(RateLimitConfig.MAX_FAILURES).label("Max failures per window")
+            .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(String.valueOf(RateLimitConfig.DEFAULT_MAX_FAILURES))
+            .helpText("Failed logins one IP address may have within the window. When it has this many, its next "
+                    + "login attempts are refused (HTTP 429 with Retry-After) until enough of them are older than "
+                    + "the window. Counted across all Keycloak nodes, for the whole realm. Default 100 (Auth0's).")
+            .add()
+            .property().name(RateLimitConfig.WINDOW).label("Window")
+            .type(ProviderConfigProperty.STRING_TYPE).defaultValue("24h")
+            .helpText("Length of the sliding window for Max failures per window, e.g. 24h, 30m, 90s (at most 720h). "
+                    + "0 turns this limit off.")
+            .add()
+            .property().name(RateLimitConfig.BURST_MAX).label("Burst max")
+            .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(String.valueOf(RateLimitConfig.DEFAULT_BURST_MAX))
+            .helpText("Failed logins one IP address may have within the burst window: stops a fast attack long "
+                    + "before the long window fills. Default 10.")
+            .add()
+            .property().name(RateLimitConfig.BURST_WINDOW).label("Burst window")
+            .type(ProviderConfigProperty.STRING_TYPE).defaultValue("1m")
+            .helpText("Length of the short sliding window for Burst max, e.g. 1m or 30s. 0 turns the burst limit off.")
+            .add()
+            .property().name(RateLimitConfig.ALLOW_LIST).label("Allow-list")
+            .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
+            .helpText("IPv4 or IPv6 addresses or networks (CIDR), e.g. 10.0.0.0/8 or 2001:db8::/32, that are never "
+                    + "limited, such as your office's NAT address or a monitoring probe. Their failed logins are not "
+                    + "counted. An entry that is not an address or network makes the config invalid.")
+            .add()
+            .property().name(RateLimitConfig.ON_REDIS_UNAVAILABLE).label("When Redis is unavailable")
+            .type(ProviderConfigProperty.LIST_TYPE).defaultValue(RedisDownAction.ALLOW.value())
+            .options(Arrays.stream(RedisDownAction.values()).map(RedisDownAction::value).toList())
+            .helpText("allow: logins go on without the limit while Redis cannot be reached (fail open; Keycloak "
+                    + "logs one warning per outage). deny: logins through this flow are refused with HTTP 503 "
+                    + "until Redis is back.")
+            .add()
+            .build();
+
+    private RateLimitProperties() {
+    }
+}

@@ -1,0 +1,48 @@
+package io.keycloakguard.authenticators.ratelimit;
+
+import org.keycloak.models.AuthenticationExecutionModel;
+import org.keycloak.models.RealmModel;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What the rate-limit executions of one realm need from the failure counter: how long a failure matters
+ * (the longest window), how many are worth keeping (the largest limit), and their allow-lists. Invalid
+ * configs are left out: they refuse every login anyway.
+ */
+record RealmLimits(List<RateLimitConfig> configs) {
+
+    static RealmLimits of(RealmModel realm) {
+        List<RateLimitConfig> configs = realm.getAuthenticationFlowsStream()
+                .flatMap(flow -> realm.getAuthenticationExecutionsStream(flow.getId()))
+                .filter(RealmLimits::isRateLimit)
+                .map(execution -> ParsedConfigs.get(realm, execution.getAuthenticatorConfig() == null ? null
+                        : realm.getAuthenticatorConfigById(execution.getAuthenticatorConfig())))
+                .filter(ParsedConfigs.Parsed::valid)
+                .map(ParsedConfigs.Parsed::config)
+                .filter(Objects::nonNull)
+                .distinct()
+                .toList();
+        return new RealmLimits(configs);
+    }
+
+    private static boolean isRateLimit(AuthenticationExecutionModel execution) {
+        return IpRateLimitAuthenticatorFactory.ID.equals(execution.getAuthenticator())
+                || RateLimitedPasswordFormFactory.ID.equals(execution.getAuthenticator());
+    }
+
+    /** Whether a failure of this address matters to any config (none when the realm has no rate limit). */
+    boolean counts(String address) {
+        return configs.stream().anyMatch(c -> !c.allowList().contains(address) && !c.windows().isEmpty());
+    }
+
+    Duration keep() {
+        return configs.stream().map(RateLimitConfig::longestWindow).max(Duration::compareTo).orElse(Duration.ZERO);
+    }
+
+    int cap() {
+        return configs.stream().mapToInt(RateLimitConfig::largestLimit).max().orElse(0);
+    }
+}
