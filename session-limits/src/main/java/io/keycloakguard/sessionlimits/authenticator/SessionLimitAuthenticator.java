@@ -13,7 +13,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
-import org.keycloak.OAuth2Constants;
+import io.keycloakguard.core.flow.LoginFlows;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.common.util.Time;
 import org.keycloak.authentication.Authenticator;
@@ -157,7 +157,7 @@ final class SessionLimitAuthenticator implements Authenticator {
             return;
         }
         ExceedAction action = config.onExceed();
-        if (action == ExceedAction.LET_USER_CHOOSE && !hasPages(context)) {
+        if (action == ExceedAction.LET_USER_CHOOSE && !LoginFlows.hasPages(context)) {
             // No pages in this flow (direct grant): nobody can choose.
             action = ExceedAction.DENY;
         }
@@ -197,15 +197,6 @@ final class SessionLimitAuthenticator implements Authenticator {
         session.getTransactionManager().enlistAfterCompletion(SessionReservations.settleAfterCompletion(
                 session.getKeycloakSessionFactory(), context.getUser().getId(), sessionId));
         context.success();
-    }
-
-    /**
-     * Whether the flow can show pages. The direct grant runs its flow inside the token request (the
-     * password grant); Keycloak 26.7 sets a flow path there too, so the grant type tells.
-     */
-    private static boolean hasPages(AuthenticationFlowContext context) {
-        return !OAuth2Constants.PASSWORD.equals(
-                context.getHttpRequest().getDecodedFormParameters().getFirst(OAuth2Constants.GRANT_TYPE));
     }
 
     private static boolean isReauthentication(KeycloakSession session, RealmModel realm, UserModel user,
@@ -254,7 +245,7 @@ final class SessionLimitAuthenticator implements Authenticator {
     }
 
     private static Response denial(AuthenticationFlowContext context, String message, int limit) {
-        if (!hasPages(context)) {
+        if (!LoginFlows.hasPages(context)) {
             String description = limit > 0 ? "Session limit reached: at most " + limit + " sessions at once"
                     : "Session limit configuration is invalid";
             return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON_TYPE)

@@ -11,7 +11,7 @@ import io.keycloakguard.authenticators.notify.NewDeviceEmail;
 import io.keycloakguard.authenticators.notify.NewDeviceNotice;
 import io.keycloakguard.core.config.ParsedConfigCache;
 import io.keycloakguard.core.lock.UserLocks;
-import org.keycloak.OAuth2Constants;
+import io.keycloakguard.core.flow.LoginFlows;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.models.KeycloakSession;
@@ -28,7 +28,7 @@ final class DeviceRecorder implements Authenticator {
         ParsedConfigCache.Parsed<DeviceRecorderConfig> parsed = DeviceRecorderFactory.CONFIGS.get(realm, context.getAuthenticatorConfig());
         // Recording is not a gate: an invalid config (logged once, listed in the status) records with the defaults.
         DeviceRecorderConfig config = parsed.valid() ? parsed.config() : DeviceRecorderConfig.DEFAULTS;
-        boolean browser = hasPages(context);
+        boolean browser = LoginFlows.hasPages(context);
         String clientId = context.getAuthenticationSession().getClient() == null ? null
                 : context.getAuthenticationSession().getClient().getClientId();
 
@@ -67,12 +67,6 @@ final class DeviceRecorder implements Authenticator {
                     new NewDeviceNotice(facts.browser(), facts.os(), facts.ip(), facts.timeMillis()));
         }
         context.success();
-    }
-
-    /** Direct grants (the password grant) show no pages and keep no cookies. */
-    private static boolean hasPages(AuthenticationFlowContext context) {
-        return !OAuth2Constants.PASSWORD.equals(
-                context.getHttpRequest().getDecodedFormParameters().getFirst(OAuth2Constants.GRANT_TYPE));
     }
 
     @Override

@@ -4,7 +4,7 @@ import io.keycloakguard.core.net.ClientAddress;
 import io.keycloakguard.core.net.IpAddresses;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.keycloak.OAuth2Constants;
+import io.keycloakguard.core.flow.LoginFlows;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.models.GroupModel;
@@ -82,14 +82,9 @@ final class IpPolicyAuthenticator implements Authenticator {
         return paths;
     }
 
-    /**
-     * Flows without pages (the direct grant) get an OAuth error; Keycloak 26.7 sets a flow path there too, so
-     * the grant type tells them apart.
-     */
+    /** Flows without pages (the direct grant) get an OAuth error. */
     private static Response denial(AuthenticationFlowContext context, String message, String address) {
-        boolean directGrant = OAuth2Constants.PASSWORD.equals(
-                context.getHttpRequest().getDecodedFormParameters().getFirst(OAuth2Constants.GRANT_TYPE));
-        if (directGrant) {
+        if (!LoginFlows.hasPages(context)) {
             String description = "guardIpDenied".equals(message) ? "Sign-in from this network is not allowed"
                     : "The IP policy configuration is invalid";
             return Response.status(Response.Status.FORBIDDEN).type(MediaType.APPLICATION_JSON_TYPE)
