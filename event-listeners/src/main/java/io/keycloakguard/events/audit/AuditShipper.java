@@ -78,7 +78,7 @@ final class AuditShipper {
         try {
             Map<String, Long> heads = KeycloakModelUtils.runJobInTransactionWithResult(factory, AuditShipper::heads);
             for (AuditSink sink : sinks) {
-                heads.forEach((realmId, head) -> shipRealm(sink, realmId, head));
+                shipSink(sink, heads);
             }
             KeycloakModelUtils.runJobInTransaction(factory, s -> backlog(s, heads));
             if (System.currentTimeMillis() - lastRetention > RETENTION_CHECK_MILLIS) {
@@ -100,27 +100,38 @@ final class AuditShipper {
         return heads;
     }
 
-    private void shipRealm(AuditSink sink, String realmId, long head) {
+    /**
+     * Ships every realm's backlog to one sink; stops at the first failure (the rest waits for the next pass).
+     * Logs the failure once, and the recovery once a write succeeded again.
+     */
+    private void shipSink(AuditSink sink, Map<String, Long> heads) {
+        boolean wrote = false;
         try {
-            boolean more = true;
-            while (more) {
-                more = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> shipBatch(s, sink, realmId, head));
-            }
-            if (failing.remove(sink.name())) {
-                LOG.infof("Keycloak Guard: the audit sink '%s' works again", sink.name());
+            for (Map.Entry<String, Long> head : heads.entrySet()) {
+                int written;
+                do {
+                    written = KeycloakModelUtils.runJobInTransactionWithResult(factory,
+                            s -> shipBatch(s, sink, head.getKey(), head.getValue()));
+                    wrote |= written > 0;
+                } while (written == settings.batchSize());
             }
         } catch (RuntimeException e) {
             if (failing.add(sink.name())) {
                 LOG.errorf("Keycloak Guard: writing audit records to '%s' failed: %s. Logins go on; the records wait"
                         + " in the database and are retried every %s", sink.name(), rootMessage(e), settings.shipInterval());
             }
+            return;
+        }
+        if (wrote && failing.remove(sink.name())) {
+            LOG.infof("Keycloak Guard: the audit sink '%s' works again", sink.name());
         }
     }
 
-    private boolean shipBatch(KeycloakSession session, AuditSink sink, String realmId, long head) {
+    /** One batch in one transaction: lock the cursor, write what follows it, move it. Returns the count written. */
+    private int shipBatch(KeycloakSession session, AuditSink sink, String realmId, long head) {
         GuardAuditCursorEntity cursor = Cursors.lock(session, sink.name(), realmId);
         if (cursor.getSeq() >= head) {
-            return false;
+            return 0;
         }
         List<GuardAuditRecordEntity> rows = Cursors.em(session).createQuery(
                         "select r from GuardAuditRecordEntity r where r.realmId = :realm and r.seq > :seq order by r.seq",
@@ -128,7 +139,7 @@ final class AuditShipper {
                 .setParameter("realm", realmId).setParameter("seq", cursor.getSeq())
                 .setMaxResults(settings.batchSize()).getResultList();
         if (rows.isEmpty()) {
-            return false;
+            return 0;
         }
         RealmModel realm = session.realms().getRealm(realmId);
         String realmName = realm == null ? realmId : realm.getName();
@@ -141,7 +152,7 @@ final class AuditShipper {
         GuardAuditRecordEntity last = rows.get(rows.size() - 1);
         cursor.setSeq(last.getSeq());
         metrics.delivered(metricName(sink), rows.size());
-        return last.getSeq() < head;
+        return rows.size();
     }
 
     /** Pending per sink: chained records past its cursor, summed over realms; age of the oldest. */
