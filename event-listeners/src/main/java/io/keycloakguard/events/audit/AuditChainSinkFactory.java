@@ -16,6 +16,8 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,8 +49,12 @@ public class AuditChainSinkFactory implements OutboxSinkFactory {
         int chained = 0;
         for (Map.Entry<String, List<OutboxRecord>> realm : byRealm.entrySet()) {
             GuardAuditCursorEntity head = Cursors.lock(session, Cursors.CHAIN, realm.getKey());
+            // Read under the lock: a node that chained some of these before us has committed by now.
+            Set<String> chainedBefore = new HashSet<>(em.createQuery(
+                            "select r.id from GuardAuditRecordEntity r where r.id in :ids", String.class)
+                    .setParameter("ids", realm.getValue().stream().map(OutboxRecord::id).toList()).getResultList());
             for (OutboxRecord r : realm.getValue()) {
-                if (em.find(GuardAuditRecordEntity.class, r.id()) != null) {
+                if (chainedBefore.contains(r.id())) {
                     continue;
                 }
                 Map<String, Object> record = CanonicalJson.parse(r.payload());
