@@ -34,19 +34,26 @@ final class AuditRealm {
     static final String REDIRECT = "http://127.0.0.1:3000/callback";
 
     final GuardEnvironment env;
+    final KeycloakAdmin admin;
     final String name;
     final String id;
 
-    private AuditRealm(GuardEnvironment env, String name, String id) {
+    private AuditRealm(GuardEnvironment env, KeycloakAdmin admin, String name, String id) {
         this.env = env;
+        this.admin = admin;
         this.name = name;
         this.id = id;
     }
 
     static AuditRealm create(GuardEnvironment env, String hint) {
+        return create(env, env.admin(), hint);
+    }
+
+    /** Through another Keycloak than the suite's (a cluster node), with the suite's Redis and key prefix. */
+    static AuditRealm create(GuardEnvironment env, KeycloakAdmin admin, String hint) {
         String name = "guard-audit-" + hint + "-" + UUID.randomUUID().toString().substring(0, 6);
         // sslRequired none: the tests act as clients on public addresses (X-Forwarded-For) over plain HTTP.
-        env.admin().request().body(Map.of("realm", name, "enabled", true, "bruteForceProtected", false,
+        admin.request().body(Map.of("realm", name, "enabled", true, "bruteForceProtected", false,
                         "sslRequired", "none", "eventsEnabled", true,
                         "eventsListeners", List.of("jboss-logging", "guard-revocation", "guard-audit"),
                         "otpPolicyCodeReusable", true,
@@ -54,39 +61,39 @@ final class AuditRealm {
                                 "directAccessGrantsEnabled", true, "standardFlowEnabled", true,
                                 "redirectUris", List.of(REDIRECT)))))
                 .post("/admin/realms").then().statusCode(201);
-        String id = env.admin().request().get("/admin/realms/{realm}", name).then().statusCode(200)
+        String id = admin.request().get("/admin/realms/{realm}", name).then().statusCode(200)
                 .extract().path("id");
         // Keycloak stores only some event types by default; store them all, to compare with the audit trail.
-        List<String> allTypes = env.admin().request().get("/admin/serverinfo").then().statusCode(200)
+        List<String> allTypes = admin.request().get("/admin/serverinfo").then().statusCode(200)
                 .extract().jsonPath().getList("enums.eventType");
-        env.admin().request().body(Map.of("eventsEnabled", true, "enabledEventTypes", allTypes,
+        admin.request().body(Map.of("eventsEnabled", true, "enabledEventTypes", allTypes,
                         "eventsListeners", List.of("jboss-logging", "guard-revocation", "guard-audit")))
                 .put("/admin/realms/{realm}/events/config", name).then().statusCode(204);
-        return new AuditRealm(env, name, id);
+        return new AuditRealm(env, admin, name, id);
     }
 
     void delete() {
-        env.admin().request().delete("/admin/realms/{realm}", name);
+        admin.request().delete("/admin/realms/{realm}", name);
     }
 
     String createUser(String hint) {
-        return env.admin().createUser(name, KeycloakAdmin.uniqueUsername(hint), PASSWORD);
+        return admin.createUser(name, KeycloakAdmin.uniqueUsername(hint), PASSWORD);
     }
 
     String username(String userId) {
-        return env.admin().request().get("/admin/realms/{realm}/users/{id}", name, userId).then().statusCode(200)
+        return admin.request().get("/admin/realms/{realm}/users/{id}", name, userId).then().statusCode(200)
                 .extract().path("username");
     }
 
     /** The chain head: the last seq given to a record of this realm. */
     long headSeq() {
-        return ((Number) env.admin().request().get("/admin/realms/{realm}/guard-audit/chain", name).then()
+        return ((Number) admin.request().get("/admin/realms/{realm}/guard-audit/chain", name).then()
                 .statusCode(200).extract().path("seq")).longValue();
     }
 
     /** Records as the admin endpoint returns them (newest first), filtered by the query parameters. */
     List<Map<String, Object>> records(Map<String, ?> query) {
-        return env.admin().request().queryParams(query).get("/admin/realms/{realm}/guard-audit/records", name)
+        return admin.request().queryParams(query).get("/admin/realms/{realm}/guard-audit/records", name)
                 .then().statusCode(200).extract().jsonPath().getList("$");
     }
 
