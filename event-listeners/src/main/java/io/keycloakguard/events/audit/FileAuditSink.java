@@ -61,6 +61,10 @@ final class FileAuditSink implements AuditSink {
         if (Files.exists(file) && Files.size(file) >= maxBytes) {
             rotate();
         }
+        if (!endsWithNewline(file)) {
+            // A line torn by a crash: start on a new line, so only the torn one is unreadable.
+            text.insert(0, '\n');
+        }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
             ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
@@ -70,6 +74,18 @@ final class FileAuditSink implements AuditSink {
             channel.force(false);
         }
         lastWritten.put(realmId, newLast);
+    }
+
+    /** True for a missing or empty file, or one whose last byte is a newline. */
+    private static boolean endsWithNewline(Path file) throws IOException {
+        if (!Files.exists(file) || Files.size(file) == 0) {
+            return true;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer last = ByteBuffer.allocate(1);
+            channel.read(last, channel.size() - 1);
+            return last.get(0) == '\n';
+        }
     }
 
     private void rotate() throws IOException {

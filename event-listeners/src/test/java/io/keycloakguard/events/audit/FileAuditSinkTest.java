@@ -61,4 +61,18 @@ class FileAuditSinkTest {
         assertEquals(6, lines.size());
         assertTrue(AuditVerifier.verify(AuditVerifier.readFiles(file), true).intact());
     }
+
+    @Test
+    void aTornLastLineIsLeftAloneAndTheNextRecordStartsOnANewLine(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("audit.jsonl");
+        List<AuditSink.ChainedRecord> records = chain("r1", 3);
+        new FileAuditSink(file, 1 << 20, 3).write(null, "r1", "demo", records.subList(0, 1));
+        String torn = records.get(1).json().substring(0, 40);
+        Files.writeString(file, torn, java.nio.file.StandardOpenOption.APPEND);
+        new FileAuditSink(file, 1 << 20, 3).write(null, "r1", "demo", records.subList(1, 3));
+        List<String> lines = Files.readAllLines(file);
+        assertEquals(List.of(records.get(0).json(), torn, records.get(1).json(), records.get(2).json()), lines);
+        AuditVerifier.Result result = AuditVerifier.verify(AuditVerifier.readFiles(file), false);
+        assertTrue(!result.intact() && result.problem().contains("JSON"), "the torn line is reported: " + result);
+    }
 }
