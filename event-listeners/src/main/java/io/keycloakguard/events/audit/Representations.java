@@ -52,6 +52,10 @@ final class Representations {
 
     static boolean isSecret(String key) {
         String k = key.toLowerCase(Locale.ROOT);
+        if (k.endsWith("id") || k.endsWith("type")) {
+            // Identifiers and types (refresh_token_id, credential_type, tokenId) name a secret, they are not one.
+            return false;
+        }
         if (k.equals("value")) {
             // Credential representations carry the password as "value".
             return true;

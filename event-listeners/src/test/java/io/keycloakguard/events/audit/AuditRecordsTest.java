@@ -39,6 +39,8 @@ class AuditRecordsTest {
         details.put("username", "ann");
         details.put("auth_method", "openid-connect");
         details.put("client_secret", "must-not-appear");
+        details.put("credential_type", "otp");
+        details.put("refresh_token_id", "rt-1");
         e.setDetails(details);
         return e;
     }
@@ -65,6 +67,8 @@ class AuditRecordsTest {
         Map<String, Object> details = (Map<String, Object>) r.get("details");
         assertEquals("openid-connect", details.get("auth_method"));
         assertFalse(details.containsKey("client_secret"));
+        assertEquals("otp", details.get("credential_type"));
+        assertEquals("rt-1", details.get("refresh_token_id"));
     }
 
     @Test
