@@ -23,7 +23,8 @@ public class GuardJpaEntityProviderFactory implements JpaEntityProviderFactory, 
     @Override
     public List<Class<?>> getEntities() {
         return List.of(GuardOutboxEntity.class, io.keycloakguard.core.lock.GuardUserLockEntity.class,
-                io.keycloakguard.core.revocation.GuardRevocationEntity.class);
+                io.keycloakguard.core.revocation.GuardRevocationEntity.class,
+                io.keycloakguard.core.audit.GuardAuditRecordEntity.class, io.keycloakguard.core.audit.GuardAuditCursorEntity.class);
     }
 
     @Override

@@ -6,6 +6,11 @@ import io.keycloakguard.revocation.RevocationKind;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserSessionModel;
+import io.keycloakguard.core.audit.AuditSignals;
+
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The one way the pack revokes: every source (logout events, admin actions, session limits, "this wasn't
@@ -70,6 +75,32 @@ public final class Revocations {
         live.setPayload(r.toJson());
         live.setExpiresAt(expiresAt);
         session.getProvider(JpaConnectionProvider.class).getEntityManager().persist(live);
+        audit(realm, r);
+    }
+
+    /** "Revocations issued" in the realm's audit trail, with the user when the subject names one. */
+    private void audit(RealmModel realm, Revocation r) {
+        if (!AuditSignals.enabled(realm)) {
+            return;
+        }
+        String userId = switch (r.kind()) {
+            case USER, CLIENT_GRANT -> r.subject();
+            case SESSION -> {
+                UserSessionModel userSession = session.sessions().getUserSession(realm, r.subject());
+                yield userSession == null ? null : userSession.getUser().getId();
+            }
+            default -> null;
+        };
+        Map<String, String> details = new TreeMap<>();
+        details.put("revocation_id", r.id());
+        details.put("revocation_kind", r.kind().wireName());
+        details.put("subject", r.subject());
+        if (r.client() != null) {
+            details.put("client", r.client());
+        }
+        details.put("reason", r.reason() == null ? "" : r.reason());
+        details.put("not_before", String.valueOf(r.time()));
+        AuditSignals.record(session, realm, "revocation.issued", userId, details);
     }
 
     /** A token issued just now lives at most this long: the longest access-token lifespan of the realm. */

@@ -38,6 +38,13 @@ public record KeycloakOptions(String name, int httpPort, Database database, Stri
                 "--spi-guard-redis--default--url=" + redisUrl,
                 "--spi-guard-redis--default--key-prefix=" + redisKeyPrefix,
                 // Short, so tests see an outage and a recovery within a second or two.
-                "--spi-guard-redis--default--health-check-interval=1s");
+                "--spi-guard-redis--default--health-check-interval=1s",
+                // The audit trail's file sink (guard-audit), where the tests read and tamper with it.
+                "--spi-events-listener--guard-audit--file-path=" + auditFile());
+    }
+
+    /** The file the harness Keycloak's audit file sink writes (rotated files beside it). */
+    public static Path auditFile() {
+        return Settings.workDir().toAbsolutePath().resolve("audit").resolve("guard-audit.jsonl");
     }
 }

@@ -1,0 +1,208 @@
+package io.keycloakguard.events.audit;
+
+import io.keycloakguard.core.audit.GuardAuditCursorEntity;
+import io.keycloakguard.core.audit.GuardAuditRecordEntity;
+import jakarta.persistence.EntityManager;
+import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Moves chained records to every enabled sink, per realm in seq order: in one transaction it locks the
+ * sink's cursor row for the realm, reads the next records after it, writes them to the sink and moves the
+ * cursor. A sink that fails keeps its cursor (the records wait in the database), is logged once until it
+ * works again, and is retried every {@code ship-interval}; the other sinks go on.
+ */
+final class AuditShipper {
+
+    private static final Logger LOG = Logger.getLogger(AuditShipper.class);
+    private static final long RETENTION_CHECK_MILLIS = 60_000;
+
+    private final KeycloakSessionFactory factory;
+    private final AuditSettings settings;
+    private final List<AuditSink> sinks;
+    private final AuditMetrics metrics;
+    private final ScheduledExecutorService executor;
+    private final AtomicBoolean queued = new AtomicBoolean();
+    private final Set<String> failing = ConcurrentHashMap.newKeySet();
+    private long lastRetention;
+
+    AuditShipper(KeycloakSessionFactory factory, AuditSettings settings, List<AuditSink> sinks, AuditMetrics metrics) {
+        this.factory = factory;
+        this.settings = settings;
+        this.sinks = sinks;
+        this.metrics = metrics;
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "keycloak-guard-audit");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    void start() {
+        metrics.sinks(sinks.stream().map(AuditShipper::metricName).toList());
+        long interval = settings.shipInterval().toMillis();
+        executor.scheduleWithFixedDelay(this::ship, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    void shipSoon() {
+        if (queued.compareAndSet(false, true)) {
+            executor.execute(() -> {
+                queued.set(false);
+                ship();
+            });
+        }
+    }
+
+    void stop() {
+        executor.shutdownNow();
+    }
+
+    static String metricName(AuditSink sink) {
+        return sink.name().startsWith("file:") ? "file" : sink.name();
+    }
+
+    private void ship() {
+        try {
+            Map<String, Long> heads = KeycloakModelUtils.runJobInTransactionWithResult(factory, AuditShipper::heads);
+            for (AuditSink sink : sinks) {
+                shipSink(sink, heads);
+            }
+            KeycloakModelUtils.runJobInTransaction(factory, s -> backlog(s, heads));
+            if (System.currentTimeMillis() - lastRetention > RETENTION_CHECK_MILLIS) {
+                lastRetention = System.currentTimeMillis();
+                KeycloakModelUtils.runJobInTransaction(factory, s -> expire(s, heads.keySet()));
+            }
+        } catch (RuntimeException e) {
+            // The database itself failed (e.g. during shutdown); the next pass retries.
+            LOG.debugf(e, "Audit shipping pass failed");
+        }
+    }
+
+    private static Map<String, Long> heads(KeycloakSession session) {
+        Map<String, Long> heads = new HashMap<>();
+        Cursors.em(session).createQuery("select c from GuardAuditCursorEntity c where c.name = :name",
+                        GuardAuditCursorEntity.class)
+                .setParameter("name", Cursors.CHAIN).getResultList()
+                .forEach(c -> heads.put(c.getRealmId(), c.getSeq()));
+        return heads;
+    }
+
+    /**
+     * Ships every realm's backlog to one sink; stops at the first failure (the rest waits for the next pass).
+     * Logs the failure once, and the recovery once a write succeeded again.
+     */
+    private void shipSink(AuditSink sink, Map<String, Long> heads) {
+        boolean wrote = false;
+        try {
+            for (Map.Entry<String, Long> head : heads.entrySet()) {
+                int written;
+                do {
+                    written = KeycloakModelUtils.runJobInTransactionWithResult(factory,
+                            s -> shipBatch(s, sink, head.getKey(), head.getValue()));
+                    wrote |= written > 0;
+                } while (written == settings.batchSize());
+            }
+        } catch (RuntimeException e) {
+            if (failing.add(sink.name())) {
+                LOG.errorf("Keycloak Guard: writing audit records to '%s' failed: %s. Logins go on; the records wait"
+                        + " in the database and are retried every %s", sink.name(), rootMessage(e), settings.shipInterval());
+            }
+            return;
+        }
+        if (wrote && failing.remove(sink.name())) {
+            LOG.infof("Keycloak Guard: the audit sink '%s' works again", sink.name());
+        }
+    }
+
+    /** One batch in one transaction: lock the cursor, write what follows it, move it. Returns the count written. */
+    private int shipBatch(KeycloakSession session, AuditSink sink, String realmId, long head) {
+        GuardAuditCursorEntity cursor = Cursors.lock(session, sink.name(), realmId);
+        if (cursor.getSeq() >= head) {
+            return 0;
+        }
+        List<GuardAuditRecordEntity> rows = Cursors.em(session).createQuery(
+                        "select r from GuardAuditRecordEntity r where r.realmId = :realm and r.seq > :seq order by r.seq",
+                        GuardAuditRecordEntity.class)
+                .setParameter("realm", realmId).setParameter("seq", cursor.getSeq())
+                .setMaxResults(settings.batchSize()).getResultList();
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        RealmModel realm = session.realms().getRealm(realmId);
+        String realmName = realm == null ? realmId : realm.getName();
+        try {
+            sink.write(session, realmId, realmName,
+                    rows.stream().map(r -> new AuditSink.ChainedRecord(r.getSeq(), r.getPayload())).toList());
+        } catch (Exception e) {
+            throw e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
+        }
+        GuardAuditRecordEntity last = rows.get(rows.size() - 1);
+        cursor.setSeq(last.getSeq());
+        metrics.delivered(metricName(sink), rows.size());
+        return rows.size();
+    }
+
+    /** Pending per sink: chained records past its cursor, summed over realms; age of the oldest. */
+    private void backlog(KeycloakSession session, Map<String, Long> heads) {
+        EntityManager em = Cursors.em(session);
+        long now = System.currentTimeMillis();
+        for (AuditSink sink : sinks) {
+            long pending = 0;
+            long oldest = 0;
+            for (Map.Entry<String, Long> head : heads.entrySet()) {
+                GuardAuditCursorEntity cursor = em.find(GuardAuditCursorEntity.class,
+                        GuardAuditCursorEntity.idOf(sink.name(), head.getKey()));
+                long at = cursor == null ? 0 : cursor.getSeq();
+                if (at < head.getValue()) {
+                    pending += head.getValue() - at;
+                    List<Long> times = em.createQuery("select r.eventTime from GuardAuditRecordEntity r"
+                                    + " where r.realmId = :realm and r.seq = :seq", Long.class)
+                            .setParameter("realm", head.getKey()).setParameter("seq", at + 1).getResultList();
+                    if (!times.isEmpty()) {
+                        oldest = Math.max(oldest, (now - times.get(0)) / 1000);
+                    }
+                }
+            }
+            metrics.backlog(metricName(sink), pending, oldest);
+        }
+    }
+
+    /** Deletes records older than db-retention that every enabled sink has received. */
+    private void expire(KeycloakSession session, Set<String> realms) {
+        EntityManager em = Cursors.em(session);
+        long cutoff = System.currentTimeMillis() - settings.retention().toMillis();
+        for (String realmId : realms) {
+            long shipped = Long.MAX_VALUE;
+            for (AuditSink sink : sinks) {
+                GuardAuditCursorEntity cursor = em.find(GuardAuditCursorEntity.class,
+                        GuardAuditCursorEntity.idOf(sink.name(), realmId));
+                shipped = Math.min(shipped, cursor == null ? 0 : cursor.getSeq());
+            }
+            em.createQuery("delete from GuardAuditRecordEntity r where r.realmId = :realm and r.seq <= :seq"
+                            + " and r.eventTime < :cutoff")
+                    .setParameter("realm", realmId).setParameter("seq", shipped).setParameter("cutoff", cutoff)
+                    .executeUpdate();
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+}

@@ -1,0 +1,50 @@
+package io.keycloakguard.events.audit;
+
+import io.keycloakguard.core.redis.RedisConnectionProvider;
+import org.keycloak.models.KeycloakSession;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.params.XAddParams;
+import redis.clients.jedis.resps.StreamEntry;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One capped Redis Stream per realm, {@code KEYPREFIX + audit:{REALM_NAME}}, entry id {@code SEQ-0} and one
+ * field {@code record} (the canonical JSON). The entry id makes redelivery harmless: records at or below
+ * the stream's last id are already there and skipped.
+ */
+final class RedisStreamAuditSink implements AuditSink {
+
+    private final int maxLength;
+
+    RedisStreamAuditSink(int maxLength) {
+        this.maxLength = maxLength;
+    }
+
+    static String key(String prefix, String realmName) {
+        return prefix + "audit:{" + realmName + "}";
+    }
+
+    @Override
+    public String name() {
+        return "redis";
+    }
+
+    @Override
+    public void write(KeycloakSession session, String realmId, String realmName, List<ChainedRecord> records) {
+        RedisConnectionProvider redis = session.getProvider(RedisConnectionProvider.class);
+        String key = key(redis.settings().keyPrefix(), realmName);
+        redis.execute(jedis -> {
+            List<StreamEntry> last = jedis.xrevrange(key, StreamEntryID.MAXIMUM_ID, StreamEntryID.MINIMUM_ID, 1);
+            long lastSeq = last.isEmpty() ? 0 : last.get(0).getID().getTime();
+            for (ChainedRecord r : records) {
+                if (r.seq() > lastSeq) {
+                    jedis.xadd(key, XAddParams.xAddParams().id(r.seq(), 0).maxLen(maxLength).approximateTrimming(),
+                            Map.of("record", r.json()));
+                }
+            }
+            return null;
+        });
+    }
+}

@@ -1,0 +1,134 @@
+package io.keycloakguard.events.audit;
+
+import io.keycloakguard.core.config.OptionReader;
+import org.junit.jupiter.api.Test;
+import org.keycloak.events.Event;
+import org.keycloak.events.EventType;
+import org.keycloak.events.admin.AdminEvent;
+import org.keycloak.events.admin.AuthDetails;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.events.admin.ResourceType;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AuditRecordsTest {
+
+    private static AuditSettings settings(Map<String, String> options) {
+        return AuditSettings.parse(new OptionReader(options::get, k -> k));
+    }
+
+    private static Event loginError() {
+        Event e = new Event();
+        e.setId("ev-1");
+        e.setTime(1_700_000_000_123L);
+        e.setType(EventType.LOGIN_ERROR);
+        e.setRealmId("r-1");
+        e.setRealmName("demo");
+        e.setClientId("app");
+        e.setUserId("u-1");
+        e.setSessionId("s-1");
+        e.setIpAddress("203.0.113.77");
+        e.setError("invalid_user_credentials");
+        Map<String, String> details = new HashMap<>();
+        details.put("username", "ann");
+        details.put("auth_method", "openid-connect");
+        details.put("client_secret", "must-not-appear");
+        details.put("credential_type", "otp");
+        details.put("refresh_token_id", "rt-1");
+        e.setDetails(details);
+        return e;
+    }
+
+    @Test
+    void userEventHasTheDocumentedFields() {
+        Map<String, Object> r = new AuditRecords(settings(Map.of())).of(loginError(), "ann",
+                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36", null);
+        assertEquals(1L, r.get("v"));
+        assertEquals("user", r.get("kind"));
+        assertEquals("LOGIN_ERROR", r.get("type"));
+        assertEquals("error", r.get("outcome"));
+        assertEquals("invalid_user_credentials", r.get("error"));
+        assertEquals(1_700_000_000_123L, r.get("time"));
+        assertEquals("r-1", r.get("realmId"));
+        assertEquals("demo", r.get("realm"));
+        assertEquals("u-1", r.get("userId"));
+        assertEquals("ann", r.get("username"));
+        assertEquals("app", r.get("clientId"));
+        assertEquals("s-1", r.get("sessionId"));
+        assertEquals("203.0.113.77", r.get("ip"));
+        assertEquals("Chrome", r.get("userAgent"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> details = (Map<String, Object>) r.get("details");
+        assertEquals("openid-connect", details.get("auth_method"));
+        assertFalse(details.containsKey("client_secret"));
+        assertEquals("otp", details.get("credential_type"));
+        assertEquals("rt-1", details.get("refresh_token_id"));
+    }
+
+    @Test
+    void privacyOptionsTruncateHashAndDrop() {
+        AuditRecords records = new AuditRecords(settings(Map.of("truncate-ip", "true", "hash-usernames", "true",
+                "drop-user-agent", "true")));
+        byte[] key = new byte[32];
+        Map<String, Object> r = records.of(loginError(), "ann", "curl/8.0", key);
+        assertEquals("203.0.113.0/24", r.get("ip"));
+        assertTrue(((String) r.get("username")).startsWith("hmac:"));
+        assertEquals(r.get("username"), ((Map<?, ?>) r.get("details")).get("username"));
+        assertNull(r.get("userAgent"));
+        byte[] otherKey = new byte[32];
+        otherKey[0] = 1;
+        assertFalse(r.get("username").equals(records.of(loginError(), "ann", null, otherKey).get("username")));
+        assertEquals("2001:db8:1:0:0:0:0:0/48", records.ip("2001:db8:1:2::5"));
+    }
+
+    @Test
+    void adminEventCarriesOperationPathAndScrubbedRepresentation() {
+        AdminEvent e = new AdminEvent();
+        e.setId("a-1");
+        e.setTime(5L);
+        e.setRealmId("r-1");
+        e.setOperationType(OperationType.UPDATE);
+        e.setResourceType(ResourceType.USER);
+        e.setResourcePath("users/u-2");
+        e.setRepresentation("{\"firstName\":\"Bo\",\"credentials\":[{\"type\":\"password\",\"value\":\"x\"}],"
+                + "\"attributes\":{\"secretQuestion\":[\"q\"]}}");
+        AuthDetails auth = new AuthDetails();
+        auth.setUserId("admin-1");
+        auth.setClientId("admin-cli");
+        auth.setRealmId("master-id");
+        auth.setIpAddress("127.0.0.1");
+        e.setAuthDetails(auth);
+        Map<String, Object> r = new AuditRecords(settings(Map.of("include-representation", "true"))).of(e, null);
+        assertEquals("admin", r.get("kind"));
+        assertEquals("ADMIN_UPDATE", r.get("type"));
+        assertEquals("UPDATE", r.get("operation"));
+        assertEquals("USER", r.get("resourceType"));
+        assertEquals("users/u-2", r.get("resourcePath"));
+        assertEquals("admin-1", r.get("userId"));
+        assertEquals("{\"firstName\":\"Bo\",\"attributes\":{}}".length(), ((String) r.get("representation")).length());
+        assertFalse(((String) r.get("representation")).contains("credentials"));
+        assertNull(new AuditRecords(settings(Map.of())).of(e, null).get("representation"));
+    }
+
+    @Test
+    void signalsComeFromGuardDetails() {
+        assertEquals("session_limit.denied", AuditRecords.signal(Map.of("guard_event", "session_limit.denied")).orElseThrow());
+        assertEquals("device.new", AuditRecords.signal(Map.of("guard_new_device", "true")).orElseThrow());
+        assertTrue(AuditRecords.signal(Map.of("guard_new_device", "false")).isEmpty());
+    }
+
+    @Test
+    void userAgentFamilies() {
+        assertEquals("Firefox", UserAgentFamily.of("Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"));
+        assertEquals("Edge", UserAgentFamily.of("Mozilla/5.0 ... Chrome/130.0 Safari/537.36 Edg/130.0"));
+        assertEquals("Safari", UserAgentFamily.of("Mozilla/5.0 (Macintosh) AppleWebKit/605 (KHTML) Version/17.0 Safari/605"));
+        assertEquals("Java", UserAgentFamily.of("Java-http-client/17"));
+        assertNull(UserAgentFamily.of(" "));
+    }
+}
