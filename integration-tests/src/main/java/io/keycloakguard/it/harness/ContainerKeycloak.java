@@ -44,6 +44,14 @@ public final class ContainerKeycloak implements KeycloakServer {
             container.withCopyFileToContainer(MountableFile.forHostPath(realm),
                     "/opt/keycloak/data/import/" + realm.getFileName());
         }
+        Path blocklists = options.realmsDir().resolveSibling("password-blacklists");
+        if (java.nio.file.Files.isDirectory(blocklists)) {
+            for (Path list : files(blocklists, ".txt")) {
+                container.withCopyFileToContainer(MountableFile.forHostPath(list),
+                        "/opt/keycloak/" + DistributionKeycloak.BLOCKLISTS_DIR + "/" + list.getFileName());
+            }
+        }
+        RealmEnvironment.variables().forEach(container::withEnv);
         List<String> args = new ArrayList<>(List.of("--import-realm"));
         args.addAll(inContainer.guardArgs());
         args.addAll(options.extraArgs());

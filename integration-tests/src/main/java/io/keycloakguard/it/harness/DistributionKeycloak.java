@@ -26,6 +26,16 @@ public final class DistributionKeycloak implements KeycloakServer {
 
     private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
 
+    /** {@code kc.sh build} options of a single node (docker-compose.yml sets the same; DockerComposeTest compares). */
+    public static final List<String> SINGLE_NODE_BUILD_OPTIONS = List.of("--health-enabled=true",
+            "--metrics-enabled=true", "--cache=local");
+    /** {@code kc.sh start} options every harness Keycloak gets, besides ports, database and the pack's options. */
+    public static final List<String> START_OPTIONS = List.of("--http-enabled=true", "--hostname-strict=false");
+    /** Where, under the Keycloak home, the bundle, the realm imports and the password blocklists go. */
+    public static final String PROVIDERS_DIR = "providers";
+    public static final String IMPORT_DIR = "data/import";
+    public static final String BLOCKLISTS_DIR = "data/password-blacklists";
+
     private final Path home;
     private final Path workDir;
     private final KeycloakOptions options;
@@ -131,9 +141,9 @@ public final class DistributionKeycloak implements KeycloakServer {
             managementPort = FreePorts.next();
         }
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start", "--optimized",
-                "--http-enabled=true", "--http-host=127.0.0.1", "--http-port=" + httpPort,
-                "--http-management-host=127.0.0.1", "--http-management-port=" + managementPort,
-                "--hostname-strict=false"));
+                "--http-host=127.0.0.1", "--http-port=" + httpPort,
+                "--http-management-host=127.0.0.1", "--http-management-port=" + managementPort));
+        command.addAll(START_OPTIONS);
         if (importRealms) {
             command.add("--import-realm");
         }
@@ -146,6 +156,7 @@ public final class DistributionKeycloak implements KeycloakServer {
                 .redirectOutput(appendLog ? ProcessBuilder.Redirect.appendTo(logFile.toFile())
                         : ProcessBuilder.Redirect.to(logFile.toFile()));
         configureEnvironment(pb.environment());
+        pb.environment().putAll(RealmEnvironment.variables());
         pb.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", adminUsername());
         pb.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword);
         process = pb.start();
@@ -218,7 +229,7 @@ public final class DistributionKeycloak implements KeycloakServer {
 
     /** Copies the bundle into providers/ and runs kc.sh build, unless the same build is already there. */
     private void installProvidersAndBuild() throws IOException {
-        Path providers = home.resolve("providers");
+        Path providers = home.resolve(PROVIDERS_DIR);
         Files.createDirectories(providers);
         StringBuilder fingerprint = new StringBuilder();
         try (Stream<Path> old = Files.list(providers)) {
@@ -237,8 +248,8 @@ public final class DistributionKeycloak implements KeycloakServer {
         List<String> buildArgs = clustered
                 ? List.of("build", "--db=" + options.database().vendor(), "--cache=ispn", "--health-enabled=true",
                         "--metrics-enabled=true")
-                : List.of("build", "--db=" + options.database().vendor(), "--health-enabled=true",
-                        "--metrics-enabled=true", "--cache=local");
+                : java.util.stream.Stream.concat(Stream.of("build", "--db=" + options.database().vendor()),
+                        SINGLE_NODE_BUILD_OPTIONS.stream()).toList();
         fingerprint.append(buildArgs);
         Path marker = home.resolve(".guard-build");
         if (Files.exists(marker) && Files.readString(marker).contentEquals(fingerprint)) {
@@ -273,13 +284,24 @@ public final class DistributionKeycloak implements KeycloakServer {
         } else {
             options.database().resetSchema();
         }
-        Path imports = home.resolve("data/import");
+        Path imports = home.resolve(IMPORT_DIR);
         deleteTree(imports);
         Files.createDirectories(imports);
         if (Files.isDirectory(options.realmsDir())) {
             try (Stream<Path> realms = Files.list(options.realmsDir())) {
                 for (Path realm : realms.filter(p -> p.toString().endsWith(".json")).toList()) {
                     Files.copy(realm, imports.resolve(realm.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        // Password blocklists the realms' passwordBlacklist(...) policies name; Keycloak reads them from here.
+        Path blocklists = options.realmsDir().resolveSibling("password-blacklists");
+        if (Files.isDirectory(blocklists)) {
+            Path target = home.resolve(BLOCKLISTS_DIR);
+            Files.createDirectories(target);
+            try (Stream<Path> lists = Files.list(blocklists)) {
+                for (Path list : lists.filter(Files::isRegularFile).toList()) {
+                    Files.copy(list, target.resolve(list.getFileName()), StandardCopyOption.REPLACE_EXISTING);
                 }
             }
         }

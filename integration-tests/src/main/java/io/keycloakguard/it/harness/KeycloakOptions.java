@@ -33,7 +33,7 @@ public record KeycloakOptions(String name, int httpPort, Database database, Stri
     }
 
     /** The pack's own options, the same whichever way Keycloak is started. */
-    List<String> guardArgs() {
+    public List<String> guardArgs() {
         return List.of(
                 "--spi-guard-redis--default--url=" + redisUrl,
                 "--spi-guard-redis--default--key-prefix=" + redisKeyPrefix,
