@@ -28,46 +28,46 @@ class AuditClusterIT {
     @Test
     void parallelLoginsOnTwoNodesGiveOneChain(GuardEnvironment env) throws Exception {
         assumeTrue(KeycloakCluster.supported(env.database()), "a Keycloak cluster needs the suite on PostgreSQL");
-        try (KeycloakCluster cluster = KeycloakCluster.start(env.options(), 2)) {
-            DistributionKeycloak node1 = cluster.nodes().get(0);
-            DistributionKeycloak node2 = cluster.nodes().get(1);
-            AuditRealm realm = AuditRealm.create(env, KeycloakAdmin.of(node1), "cluster");
-            List<String> usernames = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
-                usernames.add(realm.username(realm.createUser("cluster")));
-            }
-            long before = realm.headSeq();
-
-            ExecutorService pool = Executors.newFixedThreadPool(8);
-            List<Future<Integer>> logins = new ArrayList<>();
-            for (int i = 0; i < 60; i++) {
-                String baseUrl = i % 2 == 0 ? node1.baseUrl() : node2.baseUrl();
-                String username = usernames.get(i % usernames.size());
-                boolean fail = i % 6 == 5;
-                logins.add(pool.submit(() -> Tokens.passwordGrantResponse(baseUrl, realm.name, AuditRealm.CLIENT, username,
-                        fail ? "wrong" : AuditRealm.PASSWORD).statusCode()));
-            }
-            for (Future<Integer> f : logins) {
-                assertTrue(f.get() == 200 || f.get() == 400, "status " + f.get());
-            }
-            pool.shutdown();
-
-            long head = realm.awaitShipped(before + 60);
-            List<String> file = realm.fileLines();
-            List<String> stream = realm.streamLines();
-            assertEquals(file, stream, "the file and the stream agree");
-            for (int i = 0; i < file.size(); i++) {
-                assertEquals(i + 1, AuditRealm.seqOf(file.get(i)), "one chain: consecutive seqs, none twice");
-            }
-            assertEquals(head, file.size());
-            List<Map<String, Object>> records = file.stream().map(AuditRealm::parse).toList();
-            assertEquals(50, records.stream().filter(r -> "LOGIN".equals(r.get("type"))).count());
-            assertEquals(10, records.stream().filter(r -> "LOGIN_ERROR".equals(r.get("type"))).count());
-            assertEquals(records.size(), records.stream().map(r -> r.get("id")).distinct().count(), "no record twice");
-            AuditRealm.Verification fileCheck = AuditRealm.verifyFile(env, KeycloakOptions.auditFile());
-            assertEquals(0, fileCheck.exitCode(), fileCheck.output());
-            AuditRealm.Verification streamCheck = AuditRealm.verifyStream(env, realm.streamKey());
-            assertEquals(0, streamCheck.exitCode(), streamCheck.output());
+        // The suite's one cluster (started once, shared with the other two-node tests).
+        KeycloakCluster cluster = KeycloakCluster.shared(env);
+        DistributionKeycloak node1 = cluster.nodes().get(0);
+        DistributionKeycloak node2 = cluster.nodes().get(1);
+        AuditRealm realm = AuditRealm.create(env, KeycloakAdmin.of(node1), "cluster");
+        List<String> usernames = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            usernames.add(realm.username(realm.createUser("cluster")));
         }
+        long before = realm.headSeq();
+
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<Integer>> logins = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            String baseUrl = i % 2 == 0 ? node1.baseUrl() : node2.baseUrl();
+            String username = usernames.get(i % usernames.size());
+            boolean fail = i % 6 == 5;
+            logins.add(pool.submit(() -> Tokens.passwordGrantResponse(baseUrl, realm.name, AuditRealm.CLIENT, username,
+                    fail ? "wrong" : AuditRealm.PASSWORD).statusCode()));
+        }
+        for (Future<Integer> f : logins) {
+            assertTrue(f.get() == 200 || f.get() == 400, "status " + f.get());
+        }
+        pool.shutdown();
+
+        long head = realm.awaitShipped(before + 60);
+        List<String> file = realm.fileLines();
+        List<String> stream = realm.streamLines();
+        assertEquals(file, stream, "the file and the stream agree");
+        for (int i = 0; i < file.size(); i++) {
+            assertEquals(i + 1, AuditRealm.seqOf(file.get(i)), "one chain: consecutive seqs, none twice");
+        }
+        assertEquals(head, file.size());
+        List<Map<String, Object>> records = file.stream().map(AuditRealm::parse).toList();
+        assertEquals(50, records.stream().filter(r -> "LOGIN".equals(r.get("type"))).count());
+        assertEquals(10, records.stream().filter(r -> "LOGIN_ERROR".equals(r.get("type"))).count());
+        assertEquals(records.size(), records.stream().map(r -> r.get("id")).distinct().count(), "no record twice");
+        AuditRealm.Verification fileCheck = AuditRealm.verifyFile(env, KeycloakOptions.auditFile());
+        assertEquals(0, fileCheck.exitCode(), fileCheck.output());
+        AuditRealm.Verification streamCheck = AuditRealm.verifyStream(env, realm.streamKey());
+        assertEquals(0, streamCheck.exitCode(), streamCheck.output());
     }
 }
