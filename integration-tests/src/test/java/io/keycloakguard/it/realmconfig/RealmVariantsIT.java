@@ -75,7 +75,7 @@ class RealmVariantsIT {
         assertEquals("HmacSHA1", realm.get("otpPolicyAlgorithm"));
         assertEquals(6, realm.get("otpPolicyDigits"));
         assertEquals(30, realm.get("otpPolicyPeriod"));
-        assertEquals(java.util.Set.of("jboss-logging", "guard-revocation"), java.util.Set.copyOf((List<?>) realm.get("eventsListeners")));
+        assertEquals(java.util.Set.of("jboss-logging", "guard-revocation", "guard-audit"), java.util.Set.copyOf((List<?>) realm.get("eventsListeners")));
         assertEquals(true, realm.get("eventsEnabled"));
         assertEquals(true, realm.get("adminEventsEnabled"));
         assertEquals("guard browser", realm.get("browserFlow"));
