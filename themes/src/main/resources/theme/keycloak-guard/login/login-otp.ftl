@@ -39,8 +39,8 @@
                            aria-invalid="<#if messagesPerField.existsError('totp')>true</#if>"/>
                     <@field.errorIcon error=messagesPerField.get('totp')/>
                 </span>
+                <p id="guard-otp-help" class="guard-help">${msg("guardOtpHelp")}</p>
             </@field.group>
-            <p id="guard-otp-help" class="guard-help">${msg("guardOtpHelp")}</p>
 
             <@buttons.loginButton />
         </form>

@@ -52,16 +52,102 @@ class ThemePagesIT {
     static void setUp(GuardEnvironment environment) {
         env = environment;
         admin = env.admin();
-        realm = "guard-theme-" + UUID.randomUUID().toString().substring(0, 6);
-        admin.request().body(Map.of("realm", realm, "enabled", true, "sslRequired", "none",
-                        "loginTheme", "keycloak-guard", "internationalizationEnabled", true,
-                        "supportedLocales", List.of("en", "de"), "defaultLocale", "en"))
-                .post("/admin/realms").then().statusCode(201);
+        realm = themedRealm("guard-theme-");
         // The second sign-in may fall in the same 30 s as the setup: let the code serve both.
         admin.request().body(Map.of("otpPolicyType", "totp", "otpPolicyAlgorithm", "HmacSHA1", "otpPolicyDigits", 6,
                         "otpPolicyPeriod", 30, "otpPolicyLookAheadWindow", 1, "otpPolicyCodeReusable", true))
                 .put("/admin/realms/{realm}", realm).then().statusCode(204);
         new AuthFlows(admin, realm).createClient(CLIENT, REDIRECT, null, null, Map.of());
+    }
+
+    /** A realm on the keycloak-guard login theme, in English and German. */
+    static String themedRealm(String prefix) {
+        String name = prefix + UUID.randomUUID().toString().substring(0, 6);
+        admin.request().body(Map.of("realm", name, "enabled", true, "sslRequired", "none", "bruteForceProtected", false,
+                        "loginTheme", "keycloak-guard", "internationalizationEnabled", true,
+                        "supportedLocales", List.of("en", "de"), "defaultLocale", "en"))
+                .post("/admin/realms").then().statusCode(201);
+        return name;
+    }
+
+    @Test
+    void theSessionChooserInTheThemeWorksWithTheKeyboard() throws Exception {
+        Assumptions.assumeTrue(Chromium.installed(), "Debian chromium and chromium-driver are needed (.ci/run installs them)");
+        AuthFlows flows = new AuthFlows(admin, realm);
+        String flow = "limit-" + UUID.randomUUID().toString().substring(0, 6);
+        flows.copy("browser", flow);
+        String limiter = flows.addRequired(flow + " forms", "guard-session-limit");
+        flows.saveConfig(limiter, flow + "-config", Map.of("realmLimit", "1", "onExceed", "let-user-choose"))
+                .then().statusCode(201);
+        flows.createClient(flow, REDIRECT, flow, null, Map.of());
+        String username = KeycloakAdmin.uniqueUsername("theme-chooser");
+        admin.createUser(realm, username, PASSWORD);
+        // The session to choose, from the realm's direct grant flow (no limiter there).
+        io.keycloakguard.it.harness.Tokens.passwordGrant(env.baseUrl(), realm, flow, username, PASSWORD);
+
+        for (String locale : List.of("de", "en")) {
+            try (Chromium chromium = Chromium.start()) {
+                WebDriver browser = chromium.driver();
+                signInWithPassword(browser, flow, locale, username);
+                Await.until(() -> !browser.findElements(By.id("guard-session-chooser-form")).isEmpty(),
+                        Duration.ofSeconds(15), "the session chooser");
+                assertTrue(browser.getPageSource().contains(locale.equals("de") ? "Zu viele aktive Sitzungen"
+                        : "Too many active sessions"), "localized chooser (" + locale + ")");
+                assertAccessible(browser);
+                WebElement end = browser.findElement(By.id("guard-end-0"));
+                assertEquals("guard-session-device-0", end.getAttribute("aria-describedby"));
+                shot(chromium, "session-chooser-" + locale);
+                if (locale.equals("en")) {
+                    // Keyboard only: Tab to the first session's button, Enter signs it out and continues.
+                    tabTo(browser, "guard-end-0");
+                    new Actions(browser).sendKeys(Keys.ENTER).perform();
+                    Await.until(() -> browser.getCurrentUrl().startsWith(REDIRECT), Duration.ofSeconds(15),
+                            "the browser returns to the app");
+                    assertTrue(browser.getCurrentUrl().contains("code="), browser.getCurrentUrl());
+                }
+            }
+        }
+    }
+
+    @Test
+    void theRateLimitPageInTheTheme() throws Exception {
+        Assumptions.assumeTrue(Chromium.installed(), "Debian chromium and chromium-driver are needed (.ci/run installs them)");
+        // A realm of its own: Chromium signs in from 127.0.0.1, which this test gets blocked.
+        String limited = themedRealm("guard-theme-rl-");
+        AuthFlows flows = new AuthFlows(admin, limited);
+        flows.copy("browser", "rl-browser");
+        String gate = flows.addRequired("rl-browser forms", "guard-ip-rate-limit");
+        for (int i = 0; i < 10 && ((Number) flows.executions("rl-browser forms").stream()
+                .filter(e -> gate.equals(e.get("id"))).findFirst().orElseThrow().get("index")).intValue() > 0; i++) {
+            admin.request().post("/admin/realms/{realm}/authentication/executions/{id}/raise-priority", limited, gate)
+                    .then().statusCode(204);
+        }
+        flows.saveConfig(gate, "rl-config", Map.of("maxFailures", "2", "window", "0", "burstMax", "2", "burstWindow", "10m"))
+                .then().statusCode(201);
+        flows.createClient("rl-app", REDIRECT, "rl-browser", null, Map.of());
+        String username = KeycloakAdmin.uniqueUsername("theme-rl");
+        admin.createUser(limited, username, PASSWORD);
+
+        try (Chromium chromium = Chromium.start()) {
+            WebDriver browser = chromium.driver();
+            for (int i = 0; i < 2; i++) {
+                browser.get(authUrl(limited, "rl-app", "en"));
+                browser.findElement(By.id("username")).sendKeys(username);
+                browser.findElement(By.id("password")).sendKeys("Wrong-horse-42", Keys.ENTER);
+                Await.until(() -> browser.getPageSource().contains("Invalid username or password"),
+                        Duration.ofSeconds(15), "the failed sign-in " + browser.getPageSource());
+            }
+            for (String locale : List.of("en", "de")) {
+                browser.get(authUrl(limited, "rl-app", locale));
+                String page = browser.getPageSource();
+                assertTrue(page.contains("template: guard-rate-limited.ftl"), page);
+                assertTrue(page.contains(locale.equals("de") ? "Zu viele fehlgeschlagene Anmeldeversuche"
+                        : "Too many failed sign-in attempts"), page);
+                assertTrue(page.contains("css/guard.css"), "rendered in the keycloak-guard theme");
+                assertAccessible(browser);
+                shot(chromium, "rate-limited-" + locale);
+            }
+        }
     }
 
     @Test
@@ -159,10 +245,18 @@ class ThemePagesIT {
         }
     }
 
-    private static void signInWithPassword(WebDriver browser, String locale, String username) {
-        browser.get(env.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/auth?client_id=" + CLIENT
+    private static String authUrl(String realmName, String clientId, String locale) {
+        return env.baseUrl() + "/realms/" + realmName + "/protocol/openid-connect/auth?client_id=" + clientId
                 + "&response_type=code&scope=openid&ui_locales=" + locale + "&redirect_uri="
-                + URLEncoder.encode(REDIRECT, StandardCharsets.UTF_8));
+                + URLEncoder.encode(REDIRECT, StandardCharsets.UTF_8);
+    }
+
+    private static void signInWithPassword(WebDriver browser, String locale, String username) {
+        signInWithPassword(browser, CLIENT, locale, username);
+    }
+
+    private static void signInWithPassword(WebDriver browser, String clientId, String locale, String username) {
+        browser.get(authUrl(realm, clientId, locale));
         browser.findElement(By.id("username")).sendKeys(username);
         browser.findElement(By.id("password")).sendKeys(PASSWORD, Keys.ENTER);
     }
