@@ -151,6 +151,61 @@ class ThemePagesIT {
     }
 
     @Test
+    void withTwoOtpDevicesTheDeviceChoiceIsKeyboardReachable() throws Exception {
+        Assumptions.assumeTrue(Chromium.installed(), "Debian chromium and chromium-driver are needed (.ci/run installs them)");
+        String username = KeycloakAdmin.uniqueUsername("theme-two");
+        String userId = admin.createUser(realm, username, PASSWORD);
+        Map<String, String> keys = new java.util.HashMap<>();
+        for (String label : List.of("phone", "tablet")) {
+            admin.request().body(Map.of("requiredActions", List.of("CONFIGURE_TOTP")))
+                    .put("/admin/realms/{realm}/users/{id}", realm, userId).then().statusCode(204);
+            try (Chromium chromium = Chromium.start()) {
+                WebDriver browser = chromium.driver();
+                signInWithPassword(browser, "en", username);
+                if (!keys.isEmpty()) {
+                    Await.until(() -> !browser.findElements(By.id("otp")).isEmpty(), Duration.ofSeconds(15), "the OTP entry");
+                    browser.findElement(By.id("otp")).sendKeys(code(keys.get("phone")), Keys.ENTER);
+                }
+                Await.until(() -> !browser.findElements(By.id("kc-totp-settings-form")).isEmpty(), Duration.ofSeconds(15),
+                        "the OTP setup page");
+                String key = browser.findElement(By.id("kc-totp-secret-key")).getText().replaceAll("\\s+", "");
+                keys.put(label, key);
+                browser.findElement(By.id("totp")).sendKeys(code(key));
+                browser.findElement(By.id("userLabel")).sendKeys(label, Keys.ENTER);
+                Await.until(() -> browser.getCurrentUrl().startsWith(REDIRECT), Duration.ofSeconds(15), "setup of " + label);
+            }
+        }
+
+        try (Chromium chromium = Chromium.start()) {
+            WebDriver browser = chromium.driver();
+            signInWithPassword(browser, "en", username);
+            Await.until(() -> browser.findElements(By.cssSelector("button.guard-otp-credential")).size() == 2,
+                    Duration.ofSeconds(15), "the OTP entry with a device choice");
+            assertAccessible(browser);
+            shot(chromium, "otp-entry-two-devices-en");
+            WebElement tablet = browser.findElements(By.cssSelector("button.guard-otp-credential")).stream()
+                    .filter(b -> b.getText().contains("tablet")).findFirst().orElseThrow();
+            String tabletId = tablet.getAttribute("id");
+            tabTo(browser, tabletId);
+            new Actions(browser).sendKeys(Keys.SPACE).perform();
+            assertEquals("true", tablet.getAttribute("aria-pressed"));
+            String chosen = browser.findElement(By.id("selectedCredentialId")).getAttribute("value");
+            List<Map<String, Object>> credentials = admin.request()
+                    .get("/admin/realms/{realm}/users/{id}/credentials", realm, userId).then().statusCode(200)
+                    .extract().jsonPath().getList("");
+            assertEquals("tablet", credentials.stream().filter(c -> chosen.equals(c.get("id"))).findFirst()
+                    .orElseThrow().get("userLabel"), "the chosen credential");
+            browser.findElements(By.cssSelector("button.guard-otp-credential")).stream().filter(b -> !b.equals(tablet))
+                    .forEach(b -> assertEquals("false", b.getAttribute("aria-pressed")));
+            // Tab on to the code field; the tablet's code signs in.
+            tabTo(browser, "otp");
+            new Actions(browser).sendKeys(code(keys.get("tablet")), Keys.ENTER).perform();
+            Await.until(() -> browser.getCurrentUrl().startsWith(REDIRECT), Duration.ofSeconds(15),
+                    "the tablet's code is accepted");
+        }
+    }
+
+    @Test
     void otpSetupAndEntryInEnglishWithTheKeyboardOnly() throws Exception {
         setUpAndSignInAgain("en", "Install an authenticator app", "Copy key", "Code from your authenticator app");
     }
