@@ -11,10 +11,10 @@
                 <ul class="${properties.kcListClass!}" id="guard-sessions">
                     <#list guardSessions as s>
                         <li class="guard-session" data-session-id="${s.id}" style="margin-bottom: 1em;">
-                            <div><strong>${s.device}</strong><#if s.ipAddress?has_content> &middot; ${s.ipAddress}</#if></div>
+                            <div id="guard-session-device-${s?index}"><strong>${s.device}</strong><#if s.ipAddress?has_content> &middot; ${s.ipAddress}</#if></div>
                             <div>${msg("guardSessionStarted")}: ${s.started} &middot; ${msg("guardSessionLastActive")}: ${s.lastActive}</div>
                             <#if s.clients?has_content><div>${msg("guardSessionClients")}: ${s.clients}</div></#if>
-                            <button type="submit" name="sessionId" value="${s.id}" id="guard-end-${s?index}"
+                            <button type="submit" name="sessionId" value="${s.id}" id="guard-end-${s?index}" aria-describedby="guard-session-device-${s?index}"
                                     class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!}">${msg("guardSessionEnd")}</button>
                         </li>
                     </#list>

@@ -1,0 +1,369 @@
+package io.keycloakguard.it.theme;
+
+import io.keycloakguard.it.harness.AuthFlows;
+import io.keycloakguard.it.harness.Await;
+import io.keycloakguard.it.harness.Chromium;
+import io.keycloakguard.it.harness.GuardEnvironment;
+import io.keycloakguard.it.harness.KeycloakAdmin;
+import io.keycloakguard.it.harness.KeycloakGuardExtension;
+import org.apache.commons.codec.binary.Base32;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The keycloak-guard login theme in headless Chromium: OTP setup and OTP entry, in English and German, driven
+ * with the keyboard only after the password page; screenshots under target/screenshots.
+ */
+@ExtendWith(KeycloakGuardExtension.class)
+class ThemePagesIT {
+
+    static final String PASSWORD = "Correct-horse-42";
+    static final String CLIENT = "theme-app";
+    static final String REDIRECT = "http://127.0.0.1:3000/callback";
+
+    static GuardEnvironment env;
+    static KeycloakAdmin admin;
+    static String realm;
+
+    @BeforeAll
+    static void setUp(GuardEnvironment environment) {
+        env = environment;
+        admin = env.admin();
+        realm = themedRealm("guard-theme-");
+        // The second sign-in may fall in the same 30 s as the setup: let the code serve both.
+        admin.request().body(Map.of("otpPolicyType", "totp", "otpPolicyAlgorithm", "HmacSHA1", "otpPolicyDigits", 6,
+                        "otpPolicyPeriod", 30, "otpPolicyLookAheadWindow", 1, "otpPolicyCodeReusable", true))
+                .put("/admin/realms/{realm}", realm).then().statusCode(204);
+        new AuthFlows(admin, realm).createClient(CLIENT, REDIRECT, null, null, Map.of());
+    }
+
+    /** A realm on the keycloak-guard login theme, in English and German. */
+    static String themedRealm(String prefix) {
+        String name = prefix + UUID.randomUUID().toString().substring(0, 6);
+        admin.request().body(Map.of("realm", name, "enabled", true, "sslRequired", "none", "bruteForceProtected", false,
+                        "loginTheme", "keycloak-guard", "internationalizationEnabled", true,
+                        "supportedLocales", List.of("en", "de"), "defaultLocale", "en"))
+                .post("/admin/realms").then().statusCode(201);
+        return name;
+    }
+
+    @Test
+    void theSessionChooserInTheThemeWorksWithTheKeyboard() throws Exception {
+        Assumptions.assumeTrue(Chromium.installed(), "Debian chromium and chromium-driver are needed (.ci/run installs them)");
+        AuthFlows flows = new AuthFlows(admin, realm);
+        String flow = "limit-" + UUID.randomUUID().toString().substring(0, 6);
+        flows.copy("browser", flow);
+        String limiter = flows.addRequired(flow + " forms", "guard-session-limit");
+        flows.saveConfig(limiter, flow + "-config", Map.of("realmLimit", "1", "onExceed", "let-user-choose"))
+                .then().statusCode(201);
+        flows.createClient(flow, REDIRECT, flow, null, Map.of());
+        String username = KeycloakAdmin.uniqueUsername("theme-chooser");
+        admin.createUser(realm, username, PASSWORD);
+        // The session to choose, from the realm's direct grant flow (no limiter there).
+        io.keycloakguard.it.harness.Tokens.passwordGrant(env.baseUrl(), realm, flow, username, PASSWORD);
+
+        for (String locale : List.of("de", "en")) {
+            try (Chromium chromium = Chromium.start()) {
+                WebDriver browser = chromium.driver();
+                signInWithPassword(browser, flow, locale, username);
+                Await.until(() -> !browser.findElements(By.id("guard-session-chooser-form")).isEmpty(),
+                        Duration.ofSeconds(15), "the session chooser");
+                assertTrue(browser.getPageSource().contains(locale.equals("de") ? "Zu viele aktive Sitzungen"
+                        : "Too many active sessions"), "localized chooser (" + locale + ")");
+                assertAccessible(browser);
+                WebElement end = browser.findElement(By.id("guard-end-0"));
+                assertEquals("guard-session-device-0", end.getAttribute("aria-describedby"));
+                shot(chromium, "session-chooser-" + locale);
+                if (locale.equals("en")) {
+                    // Keyboard only: Tab to the first session's button, Enter signs it out and continues.
+                    tabTo(browser, "guard-end-0");
+                    new Actions(browser).sendKeys(Keys.ENTER).perform();
+                    Await.until(() -> browser.getCurrentUrl().startsWith(REDIRECT), Duration.ofSeconds(15),
+                            "the browser returns to the app");
+                    assertTrue(browser.getCurrentUrl().contains("code="), browser.getCurrentUrl());
+                }
+            }
+        }
+    }
+
+    @Test
+    void theRateLimitPageInTheTheme() throws Exception {
+        Assumptions.assumeTrue(Chromium.installed(), "Debian chromium and chromium-driver are needed (.ci/run installs them)");
+        // A realm of its own: Chromium signs in from 127.0.0.1, which this test gets blocked.
+        String limited = themedRealm("guard-theme-rl-");
+        AuthFlows flows = new AuthFlows(admin, limited);
+        flows.copy("browser", "rl-browser");
+        String gate = flows.addRequired("rl-browser forms", "guard-ip-rate-limit");
+        for (int i = 0; i < 10 && ((Number) flows.executions("rl-browser forms").stream()
+                .filter(e -> gate.equals(e.get("id"))).findFirst().orElseThrow().get("index")).intValue() > 0; i++) {
+            admin.request().post("/admin/realms/{realm}/authentication/executions/{id}/raise-priority", limited, gate)
+                    .then().statusCode(204);
+        }
+        flows.saveConfig(gate, "rl-config", Map.of("maxFailures", "2", "window", "0", "burstMax", "2", "burstWindow", "10m"))
+                .then().statusCode(201);
+        flows.createClient("rl-app", REDIRECT, "rl-browser", null, Map.of());
+        String username = KeycloakAdmin.uniqueUsername("theme-rl");
+        admin.createUser(limited, username, PASSWORD);
+
+        try (Chromium chromium = Chromium.start()) {
+            WebDriver browser = chromium.driver();
+            for (int i = 0; i < 2; i++) {
+                browser.get(authUrl(limited, "rl-app", "en"));
+                browser.findElement(By.id("username")).sendKeys(username);
+                browser.findElement(By.id("password")).sendKeys("Wrong-horse-42", Keys.ENTER);
+                Await.until(() -> browser.getPageSource().contains("Invalid username or password"),
+                        Duration.ofSeconds(15), "the failed sign-in " + browser.getPageSource());
+            }
+            for (String locale : List.of("en", "de")) {
+                browser.get(authUrl(limited, "rl-app", locale));
+                String page = browser.getPageSource();
+                assertTrue(page.contains("template: guard-rate-limited.ftl"), page);
+                assertTrue(page.contains(locale.equals("de") ? "Zu viele fehlgeschlagene Anmeldeversuche"
+                        : "Too many failed sign-in attempts"), page);
+                assertTrue(page.contains("css/guard.css"), "rendered in the keycloak-guard theme");
+                assertAccessible(browser);
+                shot(chromium, "rate-limited-" + locale);
+            }
+        }
+    }
+
+    @Test
+    void withTwoOtpDevicesTheDeviceChoiceIsKeyboardReachable() throws Exception {
+        Assumptions.assumeTrue(Chromium.installed(), "Debian chromium and chromium-driver are needed (.ci/run installs them)");
+        String username = KeycloakAdmin.uniqueUsername("theme-two");
+        String userId = admin.createUser(realm, username, PASSWORD);
+        Map<String, String> keys = new java.util.HashMap<>();
+        for (String label : List.of("phone", "tablet")) {
+            admin.request().body(Map.of("requiredActions", List.of("CONFIGURE_TOTP")))
+                    .put("/admin/realms/{realm}/users/{id}", realm, userId).then().statusCode(204);
+            try (Chromium chromium = Chromium.start()) {
+                WebDriver browser = chromium.driver();
+                signInWithPassword(browser, "en", username);
+                if (!keys.isEmpty()) {
+                    Await.until(() -> !browser.findElements(By.id("otp")).isEmpty(), Duration.ofSeconds(15), "the OTP entry");
+                    browser.findElement(By.id("otp")).sendKeys(code(keys.get("phone")), Keys.ENTER);
+                }
+                Await.until(() -> !browser.findElements(By.id("kc-totp-settings-form")).isEmpty(), Duration.ofSeconds(15),
+                        "the OTP setup page");
+                String key = browser.findElement(By.id("kc-totp-secret-key")).getText().replaceAll("\\s+", "");
+                keys.put(label, key);
+                browser.findElement(By.id("totp")).sendKeys(code(key));
+                browser.findElement(By.id("userLabel")).sendKeys(label, Keys.ENTER);
+                Await.until(() -> browser.getCurrentUrl().startsWith(REDIRECT), Duration.ofSeconds(15), "setup of " + label);
+            }
+        }
+
+        try (Chromium chromium = Chromium.start()) {
+            WebDriver browser = chromium.driver();
+            signInWithPassword(browser, "en", username);
+            Await.until(() -> browser.findElements(By.cssSelector("button.guard-otp-credential")).size() == 2,
+                    Duration.ofSeconds(15), "the OTP entry with a device choice");
+            assertAccessible(browser);
+            shot(chromium, "otp-entry-two-devices-en");
+            WebElement tablet = browser.findElements(By.cssSelector("button.guard-otp-credential")).stream()
+                    .filter(b -> b.getText().contains("tablet")).findFirst().orElseThrow();
+            String tabletId = tablet.getAttribute("id");
+            tabTo(browser, tabletId);
+            new Actions(browser).sendKeys(Keys.SPACE).perform();
+            assertEquals("true", tablet.getAttribute("aria-pressed"));
+            String chosen = browser.findElement(By.id("selectedCredentialId")).getAttribute("value");
+            List<Map<String, Object>> credentials = admin.request()
+                    .get("/admin/realms/{realm}/users/{id}/credentials", realm, userId).then().statusCode(200)
+                    .extract().jsonPath().getList("");
+            assertEquals("tablet", credentials.stream().filter(c -> chosen.equals(c.get("id"))).findFirst()
+                    .orElseThrow().get("userLabel"), "the chosen credential");
+            browser.findElements(By.cssSelector("button.guard-otp-credential")).stream().filter(b -> !b.equals(tablet))
+                    .forEach(b -> assertEquals("false", b.getAttribute("aria-pressed")));
+            // Tab on to the code field; the tablet's code signs in.
+            tabTo(browser, "otp");
+            new Actions(browser).sendKeys(code(keys.get("tablet")), Keys.ENTER).perform();
+            Await.until(() -> browser.getCurrentUrl().startsWith(REDIRECT), Duration.ofSeconds(15),
+                    "the tablet's code is accepted");
+        }
+    }
+
+    @Test
+    void otpSetupAndEntryInEnglishWithTheKeyboardOnly() throws Exception {
+        setUpAndSignInAgain("en", "Install an authenticator app", "Copy key", "Code from your authenticator app");
+    }
+
+    @Test
+    void otpSetupAndEntryInGerman() throws Exception {
+        setUpAndSignInAgain("de", "Authenticator-App installieren", "Schl\u00fcssel kopieren",
+                "Code aus Ihrer Authenticator-App");
+    }
+
+    private void setUpAndSignInAgain(String locale, String setupText, String copyText, String otpLabel) throws Exception {
+        Assumptions.assumeTrue(Chromium.installed(), "Debian chromium and chromium-driver are needed (.ci/run installs them)");
+        String username = KeycloakAdmin.uniqueUsername("theme-" + locale);
+        String userId = admin.createUser(realm, username, PASSWORD);
+        admin.request().body(Map.of("requiredActions", List.of("CONFIGURE_TOTP")))
+                .put("/admin/realms/{realm}/users/{id}", realm, userId).then().statusCode(204);
+
+        String key;
+        try (Chromium chromium = Chromium.start()) {
+            WebDriver browser = chromium.driver();
+            signInWithPassword(browser, locale, username);
+
+            Await.until(() -> !browser.findElements(By.id("kc-totp-settings-form")).isEmpty(), Duration.ofSeconds(15),
+                    "the OTP setup page");
+            String page = browser.getPageSource();
+            assertTrue(page.contains("login-config-totp.ftl (keycloak-guard)"), "the theme's own template renders");
+            assertTrue(page.contains(setupText), "localized setup text (" + locale + ")");
+            assertEquals("kc-totp-secret-qr-code", browser.findElement(By.cssSelector("img.guard-qr")).getAttribute("id"));
+            assertFalse(browser.findElement(By.id("kc-totp-secret-qr-code")).getAttribute("alt").isBlank(), "the QR code has a text alternative");
+            assertFalse(browser.findElements(By.cssSelector("#kc-totp-supported-apps li")).isEmpty(), "apps are suggested");
+            assertAccessible(browser);
+
+            WebElement copy = browser.findElement(By.id("guard-copy-key"));
+            assertEquals("button", copy.getTagName());
+            assertEquals("button", copy.getAttribute("type"));
+            assertEquals(copyText, copy.getText().trim(), "the copy button's accessible name");
+
+            // The key shown is the base32 form of the secret Keycloak posts back (grouped in fours for reading).
+            key = browser.findElement(By.id("kc-totp-secret-key")).getText().replaceAll("\\s+", "");
+            String secret = browser.findElement(By.id("totpSecret")).getAttribute("value");
+            assertEquals(new Base32().encodeToString(secret.getBytes(StandardCharsets.UTF_8)).replace("=", ""), key);
+            shot(chromium, "otp-setup-" + locale);
+
+            // Keyboard only from here: Tab to the copy button, Enter; Tab to the code, type; Tab to the label; Enter.
+            tabTo(browser, "guard-copy-key");
+            new Actions(browser).sendKeys(Keys.ENTER).perform();
+            WebElement status = browser.findElement(By.id("guard-copy-status"));
+            Await.until(() -> !status.getText().isBlank(), Duration.ofSeconds(10), "the copy button reports");
+            String copied = copy.getAttribute("data-copied");
+            String failed = copy.getAttribute("data-copy-failed");
+            if (status.getText().equals(failed)) {
+                // No clipboard in this browser: the key must then be selected for Ctrl+C.
+                Object selected = ((JavascriptExecutor) browser).executeScript("return window.getSelection().toString();");
+                assertEquals(key, String.valueOf(selected).replaceAll("\\s+", ""));
+            } else {
+                assertEquals(copied, status.getText());
+            }
+            shot(chromium, "otp-setup-copied-" + locale);
+
+            assertEquals(List.of("totp"), tabTo(browser, "totp"), "the code field follows the copy button");
+            new Actions(browser).sendKeys(code(key)).perform();
+            assertEquals(List.of("userLabel"), tabTo(browser, "userLabel"), "the device name follows the code");
+            new Actions(browser).sendKeys("phone " + locale, Keys.ENTER).perform();
+            Await.until(() -> browser.getCurrentUrl().startsWith(REDIRECT), Duration.ofSeconds(15),
+                    "the setup completes and the browser returns to the app");
+            assertTrue(browser.getCurrentUrl().contains("code="), browser.getCurrentUrl());
+        }
+        List<Map<String, Object>> credentials = admin.request()
+                .get("/admin/realms/{realm}/users/{id}/credentials", realm, userId).then().statusCode(200)
+                .extract().jsonPath().getList("");
+        assertTrue(credentials.stream().anyMatch(c -> "otp".equals(c.get("type")) && ("phone " + locale).equals(c.get("userLabel"))),
+                credentials.toString());
+
+        try (Chromium chromium = Chromium.start()) {
+            WebDriver browser = chromium.driver();
+            signInWithPassword(browser, locale, username);
+            Await.until(() -> !browser.findElements(By.id("kc-otp-login-form")).isEmpty(), Duration.ofSeconds(15),
+                    "the OTP entry page");
+            assertTrue(browser.getPageSource().contains("login-otp.ftl (keycloak-guard)"), "the theme's own template renders");
+            WebElement otp = browser.findElement(By.id("otp"));
+            assertEquals("one-time-code", otp.getAttribute("autocomplete"));
+            assertEquals("numeric", otp.getAttribute("inputmode"));
+            assertEquals(otpLabel, browser.findElement(By.cssSelector("label[for='otp']")).getText().trim());
+            assertAccessible(browser);
+            assertEquals(otp, browser.switchTo().activeElement(), "the code field has the focus");
+            shot(chromium, "otp-entry-" + locale);
+
+            new Actions(browser).sendKeys(code(key), Keys.ENTER).perform();
+            Await.until(() -> browser.getCurrentUrl().startsWith(REDIRECT), Duration.ofSeconds(15),
+                    "the code is accepted and the browser returns to the app");
+            assertTrue(browser.getCurrentUrl().contains("code="), browser.getCurrentUrl());
+        }
+    }
+
+    private static String authUrl(String realmName, String clientId, String locale) {
+        return env.baseUrl() + "/realms/" + realmName + "/protocol/openid-connect/auth?client_id=" + clientId
+                + "&response_type=code&scope=openid&ui_locales=" + locale + "&redirect_uri="
+                + URLEncoder.encode(REDIRECT, StandardCharsets.UTF_8);
+    }
+
+    private static void signInWithPassword(WebDriver browser, String locale, String username) {
+        signInWithPassword(browser, CLIENT, locale, username);
+    }
+
+    private static void signInWithPassword(WebDriver browser, String clientId, String locale, String username) {
+        browser.get(authUrl(realm, clientId, locale));
+        browser.findElement(By.id("username")).sendKeys(username);
+        browser.findElement(By.id("password")).sendKeys(PASSWORD, Keys.ENTER);
+    }
+
+    /** Presses Tab until the element with this id has the focus; returns the ids focused on the way. */
+    static List<String> tabTo(WebDriver browser, String id) {
+        List<String> seen = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            new Actions(browser).sendKeys(Keys.TAB).perform();
+            String focused = browser.switchTo().activeElement().getAttribute("id");
+            seen.add(focused == null ? "" : focused);
+            if (id.equals(focused)) {
+                return seen;
+            }
+        }
+        fail("Tab never reached #" + id + ": " + seen);
+        return seen;
+    }
+
+    /** Every visible input has a label, and nothing forces its own place in the tab order. */
+    @SuppressWarnings("unchecked")
+    static void assertAccessible(WebDriver browser) {
+        List<String> unlabelled = (List<String>) ((JavascriptExecutor) browser).executeScript("""
+                return Array.from(document.querySelectorAll('input, select, textarea'))
+                  .filter(e => !['hidden', 'submit', 'button', 'reset', 'image'].includes(e.type))
+                  .filter(e => !(e.id && document.querySelector('label[for="' + e.id + '"]'))
+                            && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby')
+                            && !e.closest('label'))
+                  .map(e => e.outerHTML);""");
+        assertEquals(List.of(), unlabelled, "inputs without a label");
+        List<String> positive = (List<String>) ((JavascriptExecutor) browser).executeScript("""
+                return Array.from(document.querySelectorAll('[tabindex]'))
+                  .filter(e => parseInt(e.getAttribute('tabindex'), 10) > 0).map(e => e.outerHTML);""");
+        assertEquals(List.of(), positive, "elements with a positive tabindex");
+        List<String> dangling = (List<String>) ((JavascriptExecutor) browser).executeScript("""
+                return Array.from(document.querySelectorAll('label[for]'))
+                  .filter(l => !document.getElementById(l.getAttribute('for'))).map(l => l.outerHTML);""");
+        assertEquals(List.of(), dangling, "labels for no element");
+    }
+
+    static String code(String base32Key) {
+        return String.format("%06d", new com.warrenstrange.googleauth.GoogleAuthenticator().getTotpPassword(base32Key));
+    }
+
+    /** A screenshot of the whole page: the window grows to the page's height first. */
+    static Path shot(Chromium chromium, String name) throws java.io.IOException {
+        WebDriver browser = chromium.driver();
+        long height = ((Number) ((JavascriptExecutor) browser)
+                .executeScript("return document.documentElement.scrollHeight;")).longValue();
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1200, (int) Math.min(height + 140, 4000)));
+        Path file = chromium.screenshot(name);
+        assertTrue(Files.size(file) > 0);
+        return file;
+    }
+}
