@@ -130,6 +130,27 @@ class NetworkBindingIT {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aRejectedRefreshDoesNotReopenRefreshTokensRotationAlreadyRetired(GuardEnvironment env) {
+        // With refresh-token rotation, a token used once is retired. A refresh the executor rejects is rolled back
+        // with its request; it must not bring an already retired token back to life.
+        env.admin().request().body(Map.of("revokeRefreshToken", true, "refreshTokenMaxReuse", 0))
+                .put("/admin/realms/{realm}", realm.name()).then().statusCode(204);
+        try {
+            LoggedIn user = loginFromA("nb-reject", "rotation");
+            Response second = realm.refreshFrom(A, user.clientId(), user.refreshToken());
+            assertEquals(200, second.statusCode(), second.asString());
+            Object rt2 = second.jsonPath().getString("refresh_token");
+            assertEquals(400, realm.refreshFrom(B, user.clientId(), rt2).statusCode(), "B is refused");
+            Response reused = realm.refreshFrom(A, user.clientId(), user.refreshToken());
+            assertEquals(400, reused.statusCode(), "the retired first token stays retired: " + reused.asString());
+        } finally {
+            env.admin().request().body(Map.of("revokeRefreshToken", false))
+                    .put("/admin/realms/{realm}", realm.name()).then().statusCode(204);
+        }
+    }
+
+    @Test
     void theSameNetworkIsTolerated() {
         LoggedIn user = loginFromA("nb-reject", "same24");
         Response refreshed = realm.refreshFrom(A_SAME_24, user.clientId(), user.refreshToken());
