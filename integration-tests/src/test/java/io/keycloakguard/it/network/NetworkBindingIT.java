@@ -8,7 +8,6 @@ import io.keycloakguard.revocation.RevocationClient;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.RedisClient;
@@ -131,8 +130,6 @@ class NetworkBindingIT {
     }
 
     @Test
-    @Disabled("Known defect, open in issue 4: on PostgreSQL (not on H2) the first token is accepted again after the"
-            + " executor rejected a refresh of the second; to be fixed before network binding is used with rotation")
     @SuppressWarnings("unchecked")
     void aRejectedRefreshDoesNotReopenRefreshTokensRotationAlreadyRetired(GuardEnvironment env) {
         // With refresh-token rotation, a token used once is retired. A refresh the executor rejects is rolled back

@@ -2,30 +2,39 @@ package io.keycloakguard.authenticators.network.binding;
 
 import io.keycloakguard.core.net.ClientAddress;
 import jakarta.ws.rs.core.Response;
+import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
 import org.keycloak.models.AuthenticatedClientSessionModel;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
+import org.keycloak.representations.RefreshToken;
+import org.keycloak.services.clientpolicy.context.TokenRefreshContext;
 import org.keycloak.services.clientpolicy.context.TokenRefreshResponseContext;
+import org.keycloak.util.TokenUtil;
 import org.keycloak.services.clientpolicy.context.UserInfoRequestContext;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 
 /**
  * Compares the caller's address with the address the session was created from, on token refresh and userinfo.
  *
- * <p>It acts only on events Keycloak raises after it verified the token: TOKEN_REFRESH_RESPONSE comes after the
- * refresh token's signature, type, client and session were checked, USERINFO_REQUEST after the access token's
- * signature and its session were. The earlier TOKEN_REFRESH event carries an unverified token; acting on it
- * would let anyone who forges a token with a victim's session id end that session.
+ * <p>It acts only on verified tokens: acting on an unverified one would let anyone who forges a token with a
+ * victim's session id end that session. A refresh is judged on TOKEN_REFRESH, before Keycloak rotates the refresh
+ * token, after the executor verified the token itself (signature, expiry, type, client, session): refusing only
+ * after the rotation (TOKEN_REFRESH_RESPONSE) rolls the rotation back inconsistently on PostgreSQL and revives the
+ * previous, already retired refresh token. A refresh whose session the executor cannot resolve is judged on
+ * TOKEN_REFRESH_RESPONSE, after Keycloak's own checks. USERINFO_REQUEST comes after Keycloak verified the access
+ * token and its session.
  */
 final class NetworkBindingExecutor implements ClientPolicyExecutorProvider<NetworkBindingExecutorConfig> {
 
     static final String ERROR_MISMATCH = "guard_network_mismatch";
+    private static final String CHECKED_ATTRIBUTE = NetworkBindingExecutor.class.getName() + ".checked";
 
     private final KeycloakSession session;
     private final ParsedBindingConfigs configs;
@@ -54,11 +63,56 @@ final class NetworkBindingExecutor implements ClientPolicyExecutorProvider<Netwo
     @Override
     public void executeOnEvent(ClientPolicyContext context) throws ClientPolicyException {
         switch (context.getEvent()) {
-            case TOKEN_REFRESH_RESPONSE -> check(((TokenRefreshResponseContext) context).getClientSession(), Call.REFRESH);
+            case TOKEN_REFRESH -> {
+                AuthenticatedClientSessionModel verified = verifiedClientSession((TokenRefreshContext) context);
+                if (verified != null) {
+                    session.setAttribute(CHECKED_ATTRIBUTE, Boolean.TRUE);
+                    check(verified, Call.REFRESH);
+                }
+            }
+            case TOKEN_REFRESH_RESPONSE -> {
+                if (session.getAttribute(CHECKED_ATTRIBUTE) == null) {
+                    check(((TokenRefreshResponseContext) context).getClientSession(), Call.REFRESH);
+                }
+            }
             case USERINFO_REQUEST -> check(((UserInfoRequestContext) context).getClientSession(), Call.USERINFO);
             default -> {
             }
         }
+    }
+
+    /**
+     * The client session of the refresh token in the request, if the token is genuine (signed by the realm),
+     * unexpired, a refresh or offline token of the calling client, and its session exists; null otherwise.
+     */
+    private AuthenticatedClientSessionModel verifiedClientSession(TokenRefreshContext context) {
+        String raw = context.getParams() == null ? null : context.getParams().getFirst(OAuth2Constants.REFRESH_TOKEN);
+        ClientModel client = context.getClient();
+        RealmModel realm = session.getContext().getRealm();
+        if (raw == null || raw.length() > 16_384 || client == null || realm == null) {
+            return null;
+        }
+        RefreshToken token;
+        try {
+            token = session.tokens().decode(raw, RefreshToken.class);
+        } catch (RuntimeException e) {
+            return null;
+        }
+        if (token == null || !token.isActive() || token.getSessionId() == null
+                || !client.getClientId().equals(token.getIssuedFor())) {
+            return null;
+        }
+        boolean offline = TokenUtil.TOKEN_TYPE_OFFLINE.equals(token.getType());
+        if (!offline && !TokenUtil.TOKEN_TYPE_REFRESH.equals(token.getType())) {
+            return null;
+        }
+        UserSessionModel userSession = offline
+                ? session.sessions().getOfflineUserSession(realm, token.getSessionId())
+                : session.sessions().getUserSession(realm, token.getSessionId());
+        if (userSession == null || userSession.getUser() == null || !userSession.getUser().getId().equals(token.getSubject())) {
+            return null;
+        }
+        return userSession.getAuthenticatedClientSessionByClient(client.getId());
     }
 
     /** The two calls the binding guards, with the OAuth error and status each answers a refusal with. */
