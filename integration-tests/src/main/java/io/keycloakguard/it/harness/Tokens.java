@@ -42,6 +42,18 @@ public final class Tokens {
                 .then().statusCode(204);
     }
 
+    /** The refresh-token grant of a public client, whatever Keycloak answers. */
+    public static Response refreshResponse(String baseUrl, String realm, String clientId, Object refreshToken) {
+        return given().formParam("grant_type", "refresh_token").formParam("client_id", clientId)
+                .formParam("refresh_token", refreshToken).post(tokenEndpoint(baseUrl, realm));
+    }
+
+    /** The OIDC logout endpoint with the refresh token, whatever Keycloak answers. */
+    public static Response logoutResponse(String baseUrl, String realm, String clientId, Object refreshToken) {
+        return given().formParam("client_id", clientId).formParam("refresh_token", refreshToken)
+                .post(baseUrl + "/realms/" + realm + "/protocol/openid-connect/logout");
+    }
+
     public static Response passwordGrantResponse(String baseUrl, String realm, String clientId, String username,
                                                  String password) {
         return given()
