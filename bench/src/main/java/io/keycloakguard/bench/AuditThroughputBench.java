@@ -1,10 +1,13 @@
 package io.keycloakguard.bench;
 
+import io.keycloakguard.it.harness.Database;
 import io.keycloakguard.it.harness.DistributionKeycloak;
 import io.keycloakguard.it.harness.GuardEnvironment;
 import io.keycloakguard.it.harness.KeycloakAdmin;
 import io.keycloakguard.it.harness.KeycloakOptions;
+import io.keycloakguard.it.harness.TestRedis;
 import io.keycloakguard.it.harness.Tokens;
+import io.keycloakguard.it.load.LatencyPlot;
 import io.restassured.RestAssured;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.resps.StreamEntry;
@@ -13,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -27,21 +31,36 @@ import java.util.regex.Pattern;
 /**
  * Audit throughput and listener overhead (not a test: it prints numbers).
  * <ol>
- *   <li>Sustained: {@code threads} clients log in (password grant, one LOGIN record each) for {@code seconds};
- *   reports logins/s, records/s through the listener, chain and both sinks (file and Redis stream) until
- *   both hold the last record, and checks zero loss (both sinks hold seq 1..head of the realm, no gap).</li>
- *   <li>Backlog drain: the same load while Redis is stopped and the file is read-only (chattr +i), then both
- *   are released and the time until both sinks caught up gives the sinks' records/s.</li>
- *   <li>The listener's p99 inside the login request, from {@code keycloak_guard_audit_listener_seconds}.</li>
+ *   <li>HTTP: for each count in {@code threads} (default 2,8), that many clients log in (password grant, then
+ *   refreshes: one record each) for {@code seconds}; reports events/s, records/s through the listener, chain and both
+ *   sinks (file and Redis stream) until both hold the last record, zero loss (both sinks hold every seq, no gap, no
+ *   duplicate), and the share of those requests in which the listener took at most 0.25/1/5/25 ms (from the buckets
+ *   of {@code keycloak_guard_audit_listener_seconds}, so each phase counts only its own requests).</li>
+ *   <li>Injected: LOGIN events sent inside Keycloak through its EventBuilder and the realm's listeners, each in its own
+ *   transaction (bench-only provider {@code guard-bench-events}, deployed next to the bundle), {@code inject.threads}
+ *   threads for {@code inject.seconds}, optionally paced to {@code inject.rate}/s: the pipeline's sustained rate
+ *   without HTTP and password hashing in front of it; plotted to {@code bench/target/audit-injected.png}.</li>
+ *   <li>Backlog drain: HTTP load while Redis is stopped and the file is read-only (chattr +i), then both are released
+ *   and the time until both sinks caught up gives the sinks' records/s.</li>
  * </ol>
- * {@code ./mvnw -B -Paudit-throughput package -DskipTests -pl bench -am [-Dthreads=8 -Dseconds=60]}
+ * {@code ./mvnw -B -Paudit-throughput package -DskipTests -pl bench -am [-Dthreads=2,8 -Dseconds=60
+ * -Dinject.threads=4 -Dinject.seconds=60 -Dinject.rate=0]}
  */
 public final class AuditThroughputBench {
 
     public static void main(String[] args) throws Exception {
-        int threads = Integer.parseInt(System.getProperty("threads", "8"));
+        List<Integer> threadCounts = Arrays.stream(System.getProperty("threads", "2,8").split(","))
+                .map(String::trim).map(Integer::parseInt).toList();
         int seconds = Integer.parseInt(System.getProperty("seconds", "60"));
-        try (GuardEnvironment env = GuardEnvironment.start("bench")) {
+        int injectSeconds = Integer.parseInt(System.getProperty("inject.seconds", "60"));
+        int injectThreads = Integer.parseInt(System.getProperty("inject.threads", "4"));
+        int injectRate = Integer.parseInt(System.getProperty("inject.rate", "0"));
+        TestRedis redis = TestRedis.fromEnvironment();
+        String keyPrefix = "kcguard-bench-" + UUID.randomUUID().toString().substring(0, 8) + ":";
+        // The stream must hold every record of the run for the zero-loss check, so it is capped above the run's size.
+        KeycloakOptions options = KeycloakOptions.defaults("bench", Database.fromEnvironment(), redis.url(), keyPrefix)
+                .withExtraArgs("--spi-events-listener--guard-audit--stream-max-length=10000000");
+        try (GuardEnvironment env = GuardEnvironment.startWith(options, redis)) {
             String realm = "audit-bench-" + UUID.randomUUID().toString().substring(0, 6);
             env.admin().request().body(Map.of("realm", realm, "enabled", true, "bruteForceProtected", false,
                             "eventsListeners", List.of("guard-audit"),
@@ -50,7 +69,7 @@ public final class AuditThroughputBench {
                     .post("/admin/realms").then().statusCode(201);
             String realmId = env.admin().request().get("/admin/realms/{realm}", realm).then().extract().path("id");
             List<String> users = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
+            for (int i = 0; i < threadCounts.stream().mapToInt(Integer::intValue).max().orElse(1); i++) {
                 String u = KeycloakAdmin.uniqueUsername("bench");
                 env.admin().createUser(realm, u, "Correct-horse-42");
                 users.add(u);
@@ -58,17 +77,24 @@ public final class AuditThroughputBench {
             String metricsUrl = ((DistributionKeycloak) env.keycloak()).managementUrl() + "/metrics";
 
             load(env, realm, users, 10); // warm-up
-            awaitBoth(env, realm, realmId);
-
-            long started = System.nanoTime();
-            long logins = load(env, realm, users, seconds);
-            long loaded = System.nanoTime();
             long head = awaitBoth(env, realm, realmId);
-            long shipped = System.nanoTime();
-            System.out.printf("%nSustained: %d threads, %d s: %d events (%.0f/s); both sinks held all records %.2f s after"
-                            + " the load ended; end to end %.0f records/s%n", threads, seconds, logins,
-                    logins / secs(loaded - started), secs(shipped - loaded), logins / secs(shipped - started));
-            checkNoLoss(env, realm, realmId, 1, head);
+
+            for (int threads : threadCounts) {
+                ListenerBuckets before = ListenerBuckets.read(metricsUrl);
+                long started = System.nanoTime();
+                long logins = load(env, realm, users.subList(0, threads), seconds);
+                long loaded = System.nanoTime();
+                long newHead = awaitBoth(env, realm, realmId);
+                long shipped = System.nanoTime();
+                System.out.printf("%nHTTP: %d threads, %d s: %d events (%.0f/s); both sinks held all records %.2f s after"
+                                + " the load ended; end to end %.0f records/s%n", threads, seconds, logins,
+                        logins / secs(loaded - started), secs(shipped - loaded), logins / secs(shipped - started));
+                checkNoLoss(env, realm, realmId, head + 1, newHead);
+                System.out.println("  listener time in these requests: " + ListenerBuckets.read(metricsUrl).minus(before));
+                head = newHead;
+            }
+
+            head = injected(env, realm, realmId, users.get(0), metricsUrl, head, injectSeconds, injectThreads, injectRate);
 
             Path file = KeycloakOptions.auditFile();
             env.redis().stop();
@@ -87,14 +113,99 @@ public final class AuditThroughputBench {
             long released = System.nanoTime();
             long newHead = awaitBoth(env, realm, realmId);
             long drained = System.nanoTime();
-            System.out.printf("Backlog drain: %d records waited for both sinks; both caught up in %.2f s: %.0f records/s per sink%n",
+            System.out.printf("%nBacklog drain: %d records waited for both sinks; both caught up in %.2f s: %.0f records/s per sink%n",
                     newHead - head, secs(drained - released), (newHead - head) / secs(drained - released));
             // Redis restarts empty here (no persistence): the stream must hold every record from the outage on.
             checkNoLoss(env, realm, realmId, head + 1, newHead);
+        }
+    }
 
+    /**
+     * Events sent inside Keycloak through its EventBuilder (bench-only provider {@code guard-bench-events}), each in
+     * its own transaction, through the realm's listeners: the pipeline's sustained rate without HTTP and password
+     * hashing in front of it. Samples the chain head and both sinks every second and plots them.
+     */
+    private static long injected(GuardEnvironment env, String realm, String realmId, String username, String metricsUrl,
+                                 long head, int seconds, int threads, int rate) throws Exception {
+        ListenerBuckets before = ListenerBuckets.read(metricsUrl);
+        List<double[]> committed = new ArrayList<>();
+        List<double[]> chained = new ArrayList<>();
+        List<double[]> inStream = new ArrayList<>();
+        List<double[]> inFile = new ArrayList<>();
+        long started = System.nanoTime();
+        ExecutorService injector = Executors.newSingleThreadExecutor();
+        Future<Map<?, ?>> injection = injector.submit(() -> env.admin().request()
+                .queryParam("seconds", seconds).queryParam("threads", threads).queryParam("rate", rate)
+                .queryParam("username", username).queryParam("client", "cli")
+                .post("/admin/realms/{realm}/guard-bench-events/inject", realm).then().statusCode(200).extract().as(Map.class));
+        long target = Long.MAX_VALUE;
+        while (true) {
+            double t = secs(System.nanoTime() - started);
+            long chainHead = headSeq(env, realm);
+            committed.add(new double[] {t, chainHead - head + pendingAudit(env, realm)});
+            long stream = lastStreamSeq(env, realm);
+            long fileSeq = lastFileSeq(realmId);
+            chained.add(new double[] {t, chainHead - head});
+            inStream.add(new double[] {t, stream - head});
+            inFile.add(new double[] {t, fileSeq - head});
+            if (target == Long.MAX_VALUE && injection.isDone()) {
+                target = head + ((Number) injection.get().get("events")).longValue();
+            }
+            if (stream >= target && fileSeq >= target) {
+                break;
+            }
+            Thread.sleep(1000);
+        }
+        long shipped = System.nanoTime();
+        injector.shutdown();
+        Map<?, ?> result = injection.get();
+        long events = ((Number) result.get("events")).longValue();
+        double injectSeconds = ((Number) result.get("seconds")).doubleValue();
+        long newHead = awaitBoth(env, realm, realmId);
+        System.out.printf("%nInjected inside Keycloak: %d threads, %d s%s: %d events (%.0f/s committed); both sinks held all"
+                        + " records %.2f s after the injection ended; end to end %.0f records/s%n", threads, seconds,
+                rate > 0 ? " paced to " + rate + "/s" : "", events, events / injectSeconds,
+                secs(shipped - started) - injectSeconds, events / secs(shipped - started));
+        checkNoLoss(env, realm, realmId, head + 1, newHead);
+        System.out.println("  listener time: " + ListenerBuckets.read(metricsUrl).minus(before));
+        Path png = Path.of(System.getProperty("it.work.dir", "target/bench-work")).resolveSibling("audit-injected.png");
+        new LatencyPlot("Audit records through the listener, chain and sinks (" + threads + " threads injecting, "
+                + events / Math.round(injectSeconds) + " events/s)", "seconds", "records since the phase started")
+                .series("committed (chained + in the outbox)", committed).series("chained", chained).series("in the Redis stream", inStream).series("in the file", inFile)
+                .shade(0, injectSeconds, "injecting").write(png);
+        System.out.println("  plot: " + png.toAbsolutePath());
+        return newHead;
+    }
+
+    /** Cumulative counts of {@code keycloak_guard_audit_listener_seconds} by bucket, from Keycloak's /metrics. */
+    private record ListenerBuckets(double count, double upTo250us, double upTo1ms, double upTo5ms, double upTo25ms) {
+
+        static ListenerBuckets read(String metricsUrl) {
             String metrics = RestAssured.get(metricsUrl).asString();
-            System.out.printf("Listener time in the request: p50 %.3f ms, p99 %.3f ms (keycloak_guard_audit_listener_seconds)%n",
-                    quantile(metrics, "0.5") * 1000, quantile(metrics, "0.99") * 1000);
+            return new ListenerBuckets(value(metrics, "_count", null), value(metrics, "_bucket", "2.5E-4"),
+                    value(metrics, "_bucket", "0.001"), value(metrics, "_bucket", "0.005"),
+                    value(metrics, "_bucket", "0.025"));
+        }
+
+        private static double value(String metrics, String suffix, String le) {
+            String labels = le == null ? "(\\{[^}]*\\})?" : "\\{[^}]*le=\"" + Pattern.quote(le) + "\"[^}]*\\}";
+            Matcher m = Pattern.compile("(?m)^keycloak_guard_audit_listener_seconds" + suffix + labels
+                    + " (?<v>\\S+)$").matcher(metrics);
+            return m.find() ? Double.parseDouble(m.group("v")) : 0;
+        }
+
+        ListenerBuckets minus(ListenerBuckets earlier) {
+            return new ListenerBuckets(count - earlier.count, upTo250us - earlier.upTo250us, upTo1ms - earlier.upTo1ms,
+                    upTo5ms - earlier.upTo5ms, upTo25ms - earlier.upTo25ms);
+        }
+
+        @Override
+        public String toString() {
+            String p99 = upTo250us >= 0.99 * count ? "<= 0.25 ms" : upTo1ms >= 0.99 * count ? "<= 1 ms"
+                    : upTo5ms >= 0.99 * count ? "in (1, 5] ms" : upTo25ms >= 0.99 * count ? "in (5, 25] ms" : "> 25 ms";
+            return String.format("%.0f events; <= 0.25 ms: %.2f %%, <= 1 ms: %.2f %%, <= 5 ms: %.2f %%, <= 25 ms: %.2f %%;"
+                            + " p99 %s", count, 100 * upTo250us / count, 100 * upTo1ms / count, 100 * upTo5ms / count,
+                    100 * upTo25ms / count, p99);
         }
     }
 
@@ -193,14 +304,46 @@ public final class AuditThroughputBench {
         return seqs;
     }
 
-    private static long lastSeq(List<Long> seqs) {
-        return seqs.isEmpty() ? 0 : seqs.get(seqs.size() - 1);
+    private static long pendingAudit(GuardEnvironment env, String realm) {
+        Number pending = env.admin().request().get("/admin/realms/{realm}/guard/status", realm).then().statusCode(200)
+                .extract().path("outbox.audit.pending");
+        return pending == null ? 0 : pending.longValue();
     }
 
-    private static double quantile(String metrics, String q) {
-        Matcher m = Pattern.compile("(?m)^keycloak_guard_audit_listener_seconds\\{[^}]*quantile=\"" + Pattern.quote(q)
-                + "\"[^}]*\\} (\\S+)$").matcher(metrics);
-        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    private static long lastStreamSeq(GuardEnvironment env, String realm) {
+        try (RedisClient redis = RedisClient.create(env.redis().url())) {
+            List<StreamEntry> last = redis.xrevrange(env.keyPrefix() + "audit:{" + realm + "}", "+", "-", 1);
+            return last.isEmpty() ? 0 : last.get(0).getID().getTime();
+        }
+    }
+
+    /** The realm's last seq in the current file, read from its tail (the whole file is read only to check loss). */
+    private static long lastFileSeq(String realmId) throws Exception {
+        Path file = KeycloakOptions.auditFile();
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file.toFile(), "r")) {
+            long from = Math.max(0, raf.length() - 256 * 1024);
+            byte[] tail = new byte[(int) (raf.length() - from)];
+            raf.seek(from);
+            raf.readFully(tail);
+            String[] lines = new String(tail, StandardCharsets.UTF_8).split("\n");
+            for (int i = lines.length - 1; i >= 0; i--) {
+                if (lines[i].contains("\"realmId\":\"" + realmId + "\"")) {
+                    Matcher m = SEQ.matcher(lines[i]);
+                    if (m.find()) {
+                        return Long.parseLong(m.group(1));
+                    }
+                }
+            }
+        }
+        List<Long> all = fileSeqs(realmId); // just rotated: the realm's last line is in an older file
+        return lastSeq(all);
+    }
+
+    private static long lastSeq(List<Long> seqs) {
+        return seqs.isEmpty() ? 0 : seqs.get(seqs.size() - 1);
     }
 
     private static double secs(long nanos) {
