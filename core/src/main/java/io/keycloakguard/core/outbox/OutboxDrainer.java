@@ -8,6 +8,7 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +34,10 @@ final class OutboxDrainer {
     private static final String DUE = "select e from GuardOutboxEntity e"
             + " where e.nextAttemptAt <= :now and (e.claimedUntil is null or e.claimedUntil < :now)"
             + " order by e.createdAt";
-    private static final String CLAIM = "update GuardOutboxEntity e set e.claimedBy = :node, e.claimedUntil = :until"
-            + " where e.id = :id and (e.claimedUntil is null or e.claimedUntil < :now)";
+    // One statement claims the whole batch; the pass's own claim id tells which of the rows this pass won.
+    private static final String CLAIM = "update GuardOutboxEntity e set e.claimedBy = :claim, e.claimedUntil = :until"
+            + " where e.id in :ids and (e.claimedUntil is null or e.claimedUntil < :now)";
+    private static final String WON = "select e.id from GuardOutboxEntity e where e.id in :ids and e.claimedBy = :claim";
     private static final String DELETE = "delete from GuardOutboxEntity e where e.id in :ids";
 
     private final KeycloakSessionFactory sessionFactory;
@@ -104,15 +107,24 @@ final class OutboxDrainer {
                 .setParameter("now", now)
                 .setMaxResults(settings.batchSize())
                 .getResultList();
+        if (due.isEmpty()) {
+            return List.of();
+        }
+        List<String> ids = due.stream().map(GuardOutboxEntity::getId).toList();
+        String claim = node + ":" + UUID.randomUUID();
+        em.createQuery(CLAIM)
+                .setParameter("claim", claim)
+                .setParameter("until", now + settings.claimTimeout().toMillis())
+                .setParameter("ids", ids)
+                .setParameter("now", now)
+                .executeUpdate();
+        Set<String> won = new HashSet<>(em.createQuery(WON, String.class)
+                .setParameter("ids", ids)
+                .setParameter("claim", claim)
+                .getResultList());
         List<OutboxRecord> claimed = new ArrayList<>();
         for (GuardOutboxEntity entry : due) {
-            int updated = em.createQuery(CLAIM)
-                    .setParameter("node", node)
-                    .setParameter("until", now + settings.claimTimeout().toMillis())
-                    .setParameter("id", entry.getId())
-                    .setParameter("now", now)
-                    .executeUpdate();
-            if (updated == 1) {
+            if (won.contains(entry.getId())) {
                 claimed.add(OutboxRecord.of(entry));
             }
         }
