@@ -1,5 +1,6 @@
 package io.keycloakguard.authenticators.ratelimit;
 
+import io.keycloakguard.core.config.ParsedConfigCache;
 import io.keycloakguard.core.config.AuthenticatorConfigValidation;
 import org.keycloak.Config;
 import org.keycloak.authentication.Authenticator;
@@ -21,6 +22,11 @@ public class IpRateLimitAuthenticatorFactory implements AuthenticatorFactory, Au
     private static final AuthenticationExecutionModel.Requirement[] REQUIREMENTS = {
             AuthenticationExecutionModel.Requirement.REQUIRED, AuthenticationExecutionModel.Requirement.DISABLED};
 
+    /** Shared by both rate-limited authenticators and the failure counter: one parse per config content. */
+    static final ParsedConfigCache<RateLimitConfig> CONFIGS = new ParsedConfigCache<>("Per-IP rate limit",
+            "logins through it are refused", RateLimitConfig.DEFAULTS,
+            (session, realm, raw, problems) -> RateLimitConfig.parse(raw, problems));
+
     private static final IpRateLimitAuthenticator INSTANCE = new IpRateLimitAuthenticator();
 
     @Override
@@ -30,7 +36,7 @@ public class IpRateLimitAuthenticatorFactory implements AuthenticatorFactory, Au
 
     @Override
     public List<String> configProblems(KeycloakSession session, RealmModel realm, AuthenticatorConfigModel config) {
-        return ParsedConfigs.parse(config.getConfig()).problems();
+        return CONFIGS.parse(config.getConfig()).problems();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.keycloakguard.authenticators.ratelimit;
 
+import io.keycloakguard.core.config.ParsedConfigCache;
 import io.keycloakguard.core.flow.LoginFlows;
 import io.keycloakguard.core.net.ClientAddress;
 import io.keycloakguard.core.redis.RedisConnectionProvider;
@@ -32,7 +33,7 @@ final class IpRateLimiter {
     /** True when the login may go on; otherwise the flow has been answered with a page or a JSON error. */
     static boolean admit(AuthenticationFlowContext context) {
         RealmModel realm = context.getRealm();
-        ParsedConfigs.Parsed parsed = ParsedConfigs.get(realm, context.getAuthenticatorConfig());
+        ParsedConfigCache.Parsed<RateLimitConfig> parsed = IpRateLimitAuthenticatorFactory.CONFIGS.get(realm, context.getAuthenticatorConfig());
         if (!parsed.valid()) {
             context.getEvent().clone().detail("guard_event", "ip_rate_limit.misconfigured").error(ERROR_MISCONFIGURED);
             context.challenge(misconfigured(context));

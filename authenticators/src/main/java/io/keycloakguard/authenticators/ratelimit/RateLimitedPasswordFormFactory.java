@@ -32,7 +32,7 @@ public class RateLimitedPasswordFormFactory implements AuthenticatorFactory, Aut
 
     @Override
     public List<String> configProblems(KeycloakSession session, RealmModel realm, AuthenticatorConfigModel config) {
-        return ParsedConfigs.parse(config.getConfig()).problems();
+        return IpRateLimitAuthenticatorFactory.CONFIGS.parse(config.getConfig()).problems();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.keycloakguard.authenticators.ratelimit;
 
+import io.keycloakguard.core.config.ParsedConfigCache;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.RealmModel;
 
@@ -18,10 +19,10 @@ record RealmLimits(List<RateLimitConfig> configs) {
         List<RateLimitConfig> configs = realm.getAuthenticationFlowsStream()
                 .flatMap(flow -> realm.getAuthenticationExecutionsStream(flow.getId()))
                 .filter(RealmLimits::isRateLimit)
-                .map(execution -> ParsedConfigs.get(realm, execution.getAuthenticatorConfig() == null ? null
+                .map(execution -> IpRateLimitAuthenticatorFactory.CONFIGS.get(realm, execution.getAuthenticatorConfig() == null ? null
                         : realm.getAuthenticatorConfigById(execution.getAuthenticatorConfig())))
-                .filter(ParsedConfigs.Parsed::valid)
-                .map(ParsedConfigs.Parsed::config)
+                .filter(ParsedConfigCache.Parsed::valid)
+                .map(ParsedConfigCache.Parsed::config)
                 .filter(Objects::nonNull)
                 .distinct()
                 .toList();

@@ -1,5 +1,6 @@
 package io.keycloakguard.sessionlimits.authenticator;
 
+import io.keycloakguard.core.config.ParsedConfigCache;
 import io.keycloakguard.core.lock.UserLocks;
 import io.keycloakguard.sessionlimits.config.ExceedAction;
 import io.keycloakguard.sessionlimits.config.SessionLimitConfig;
@@ -61,9 +62,9 @@ final class SessionLimitAuthenticator implements Authenticator {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final ParsedConfigs configs;
+    private final ParsedConfigCache<SessionLimitConfig> configs;
 
-    SessionLimitAuthenticator(ParsedConfigs configs) {
+    SessionLimitAuthenticator(ParsedConfigCache<SessionLimitConfig> configs) {
         this.configs = configs;
     }
 
@@ -114,7 +115,7 @@ final class SessionLimitAuthenticator implements Authenticator {
         UserModel user = context.getUser();
         // The flow's event does not always name the user yet (direct grant); every event of the limiter does.
         context.getEvent().user(user);
-        ParsedConfigs.Parsed parsed = configs.get(session, realm, context.getAuthenticatorConfig());
+        ParsedConfigCache.Parsed<SessionLimitConfig> parsed = configs.get(session, realm, context.getAuthenticatorConfig());
         if (!parsed.valid()) {
             context.getEvent().clone().detail("guard_event", "session_limit.misconfigured").error(ERROR_MISCONFIGURED);
             context.challenge(denial(context, "guardSessionLimitMisconfigured", 0));

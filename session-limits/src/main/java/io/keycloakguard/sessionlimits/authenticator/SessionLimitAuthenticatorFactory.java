@@ -1,5 +1,6 @@
 package io.keycloakguard.sessionlimits.authenticator;
 
+import io.keycloakguard.core.config.ParsedConfigCache;
 import io.keycloakguard.core.config.AuthenticatorConfigValidation;
 import io.keycloakguard.sessionlimits.config.ExceedAction;
 import io.keycloakguard.sessionlimits.config.SessionLimitConfig;
@@ -64,7 +65,8 @@ public class SessionLimitAuthenticatorFactory implements AuthenticatorFactory, A
             .add()
             .build();
 
-    private final ParsedConfigs configs = new ParsedConfigs();
+    private final ParsedConfigCache<SessionLimitConfig> configs = new ParsedConfigCache<>("Session limit",
+            "logins through it are denied", SessionLimitConfig.UNLIMITED, SessionLimitConfigCheck::parse);
 
     @Override
     public Authenticator create(KeycloakSession session) {
@@ -73,7 +75,7 @@ public class SessionLimitAuthenticatorFactory implements AuthenticatorFactory, A
 
     @Override
     public List<String> configProblems(KeycloakSession session, RealmModel realm, AuthenticatorConfigModel config) {
-        return ParsedConfigs.parse(session, realm, config.getConfig()).problems();
+        return configs.parse(session, realm, config.getConfig()).problems();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.keycloakguard.authenticators.network.ippolicy;
 
+import io.keycloakguard.core.config.ParsedConfigCache;
 import io.keycloakguard.core.net.ClientAddress;
 import io.keycloakguard.core.net.IpAddresses;
 import jakarta.ws.rs.core.MediaType;
@@ -25,10 +26,12 @@ final class IpPolicyAuthenticator implements Authenticator {
     static final String ERROR_DENIED = "guard_ip_denied";
     static final String ERROR_MISCONFIGURED = "guard_ip_policy_misconfigured";
 
-    private final ParsedIpPolicies configs;
+    private final ParsedConfigCache<IpPolicyConfig> configs;
+    private final IpPolicyConfigCheck checks;
 
-    IpPolicyAuthenticator(ParsedIpPolicies configs) {
+    IpPolicyAuthenticator(ParsedConfigCache<IpPolicyConfig> configs, IpPolicyConfigCheck checks) {
         this.configs = configs;
+        this.checks = checks;
     }
 
     @Override
@@ -40,7 +43,7 @@ final class IpPolicyAuthenticator implements Authenticator {
             context.getEvent().user(user);
         }
         String address = ClientAddress.of(session);
-        ParsedIpPolicies.Parsed parsed = configs.get(session, realm, context.getAuthenticatorConfig());
+        ParsedConfigCache.Parsed<IpPolicyConfig> parsed = configs.get(session, realm, context.getAuthenticatorConfig());
         if (!parsed.valid()) {
             context.getEvent().clone().detail("guard_event", "ip_policy.misconfigured").error(ERROR_MISCONFIGURED);
             context.challenge(denial(context, "guardIpPolicyMisconfigured", address));
@@ -55,7 +58,7 @@ final class IpPolicyAuthenticator implements Authenticator {
             return;
         }
         if ("group-rules-without-user".equals(decision.reason())) {
-            configs.warnGroupRulesWithoutUser(realm, context.getAuthenticatorConfig(),
+            checks.warnGroupRulesWithoutUser(realm, context.getAuthenticatorConfig(),
                     context.getTopLevelFlow() == null ? "?" : context.getTopLevelFlow().getAlias());
         }
         // A denial is not a failed login: challenge, so the brute-force detector does not count it.

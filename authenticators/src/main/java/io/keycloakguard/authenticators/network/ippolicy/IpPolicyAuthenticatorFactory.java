@@ -1,5 +1,6 @@
 package io.keycloakguard.authenticators.network.ippolicy;
 
+import io.keycloakguard.core.config.ParsedConfigCache;
 import io.keycloakguard.core.config.AuthenticatorConfigValidation;
 import org.keycloak.Config;
 import org.keycloak.authentication.Authenticator;
@@ -46,16 +47,18 @@ public class IpPolicyAuthenticatorFactory implements AuthenticatorFactory, Authe
             .add()
             .build();
 
-    private final ParsedIpPolicies configs = new ParsedIpPolicies();
+    private final ParsedConfigCache<IpPolicyConfig> configs = new ParsedConfigCache<>("IP policy",
+            "logins through it are denied", IpPolicyConfig.OPEN, IpPolicyConfigCheck::parse);
+    private final IpPolicyConfigCheck checks = new IpPolicyConfigCheck();
 
     @Override
     public Authenticator create(KeycloakSession session) {
-        return new IpPolicyAuthenticator(configs);
+        return new IpPolicyAuthenticator(configs, checks);
     }
 
     @Override
     public List<String> configProblems(KeycloakSession session, RealmModel realm, AuthenticatorConfigModel config) {
-        return ParsedIpPolicies.parse(session, realm, config.getConfig()).problems();
+        return configs.parse(session, realm, config.getConfig()).problems();
     }
 
     @Override
