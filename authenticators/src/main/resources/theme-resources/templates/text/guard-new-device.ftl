@@ -1,10 +1,13 @@
 <#ftl output_format="plainText">
+${msg("guardNewDeviceHeading")}
+${realmName}
+
 ${msg("guardNewDeviceIntro", guardUsername, realmName)}
 
-${msg("guardNewDeviceBrowser")}: ${guardBrowser!msg("guardNewDeviceUnknown")}
-${msg("guardNewDeviceOs")}: ${guardOs!msg("guardNewDeviceUnknown")}
-${msg("guardNewDeviceIp")}: ${guardIp!msg("guardNewDeviceUnknown")}
-${msg("guardNewDeviceTime")}: ${guardTime}
+  ${msg("guardNewDeviceBrowser")}: ${guardBrowser!msg("guardNewDeviceUnknown")}
+  ${msg("guardNewDeviceOs")}: ${guardOs!msg("guardNewDeviceUnknown")}
+  ${msg("guardNewDeviceIp")}: ${guardIp!msg("guardNewDeviceUnknown")}
+  ${msg("guardNewDeviceTime")}: ${guardTime}
 
 ${msg("guardNewDeviceIfYou")}
 
@@ -13,3 +16,6 @@ ${msg("guardNewDeviceIfNotYou")}
 ${msg("guardNewDeviceLink")}: ${guardLink}
 
 ${msg("guardNewDeviceLinkExpires", guardLinkExpires)}
+
+--
+${msg("guardNewDeviceFooter", realmName)}

@@ -3,6 +3,7 @@ package io.keycloakguard.it.notify;
 import io.keycloakguard.it.harness.Await;
 import io.keycloakguard.it.harness.AuthFlows;
 import io.keycloakguard.it.harness.BrowserSession;
+import io.keycloakguard.it.harness.Chromium;
 import io.keycloakguard.it.harness.FreePorts;
 import io.keycloakguard.it.harness.GuardEnvironment;
 import io.keycloakguard.it.harness.KeycloakGuardExtension;
@@ -10,11 +11,17 @@ import io.keycloakguard.it.harness.SmtpServer;
 import io.keycloakguard.it.harness.Tokens;
 import io.keycloakguard.revocation.RevocationClient;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import redis.clients.jedis.RedisClient;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -97,6 +104,67 @@ class NewDeviceEmailIT {
 
     static Map<String, Object> login(BrowserSession browser, NotifyRealm realm, String username) {
         return browser.login(realm.name, NotifyRealm.CLIENT, NotifyRealm.REDIRECT, username, NotifyRealm.PASSWORD);
+    }
+
+    /**
+     * The real email as GreenMail received it, opened in headless Chromium: the HTML part in English and German
+     * (the user's language), its heading, the "this wasn't me" link reached with Tab, WCAG AA contrast; and the
+     * plain-text part. Screenshots: target/screenshots/new-device-email-*.png.
+     */
+    @Test
+    void theEmailReadsWellInABrowserInEnglishAndGerman(GuardEnvironment env) throws Exception {
+        Assumptions.assumeTrue(Chromium.installed(), "Debian chromium and chromium-driver are needed (.ci/run installs them)");
+        NotifyRealm looks = NotifyRealm.create(env, "new-device-look", smtp);
+        try {
+            useDeviceRecorder(looks);
+            env.admin().request().body(Map.of("displayName", "Example App", "internationalizationEnabled", true,
+                            "supportedLocales", List.of("en", "de"), "defaultLocale", "en"))
+                    .put("/admin/realms/{realm}", looks.name).then().statusCode(204);
+            Map<String, List<String>> expected = Map.of(
+                    "en", List.of("New sign-in to your account", "This wasn't me", "IP address"),
+                    "de", List.of("Neue Anmeldung bei Ihrem Konto", "Das war ich nicht", "IP-Adresse"));
+            for (String locale : List.of("en", "de")) {
+                String username = NotifyRealm.unique("look-" + locale);
+                env.admin().createUser(looks.name, username, NotifyRealm.PASSWORD, Map.of("locale", List.of(locale)));
+                login(device(FIREFOX_LINUX, "198.51.100.30").header("Accept-Language", "en"), looks, username);
+                login(device(SAFARI_IPHONE, "203.0.113.30").header("Accept-Language", "en"), looks, username);
+                SmtpServer.Mail mail = smtp.awaitMessagesTo(username + "@example.test", 1, Duration.ofSeconds(15)).get(0);
+                Matcher text = Pattern.compile(Pattern.quote(expected.get(locale).get(1)) + ": (\\S+)").matcher(mail.text());
+                assertTrue(text.find(), mail.text());
+                String link = text.group(1);
+
+                Path html = Path.of("target", "screenshots", "new-device-email-" + locale + ".html");
+                Files.createDirectories(html.getParent());
+                Files.writeString(html, mail.html());
+                try (Chromium chromium = Chromium.start()) {
+                    WebDriver browser = chromium.driver();
+                    browser.get(html.toUri().toString());
+                    assertEquals(expected.get(locale).get(0), browser.findElement(By.id("guard-heading")).getText());
+                    assertEquals(locale, browser.findElement(By.tagName("html")).getAttribute("lang"));
+                    String page = browser.findElement(By.tagName("body")).getText();
+                    assertTrue(page.contains("Example App") && page.contains(username) && page.contains("203.0.113.30")
+                            && page.contains(expected.get(locale).get(2)), page);
+                    WebElement notMe = browser.findElement(By.id("guard-not-me"));
+                    assertEquals(expected.get(locale).get(1), notMe.getText());
+                    assertEquals(link, notMe.getAttribute("href"), "the link of the text part");
+                    assertEquals(List.of("guard-not-me"), Chromium.tabTo(browser, "guard-not-me"),
+                            "the link is the first thing Tab reaches");
+                    assertEquals(List.of(), Chromium.lowContrastTexts(browser), "texts below WCAG AA contrast");
+                    chromium.fullPageScreenshot("new-device-email-" + locale);
+
+                    if (locale.equals("en")) {
+                        Path plain = Path.of("target", "screenshots", "new-device-email-text-en.html");
+                        Files.writeString(plain, "<html><body><pre style=\"font: 14px monospace; padding: 16px; max-width: 80ch; white-space: pre-wrap; overflow-wrap: anywhere;\">"
+                                + mail.text().replace("&", "&amp;").replace("<", "&lt;") + "</pre></body></html>");
+                        browser.get(plain.toUri().toString());
+                        assertTrue(browser.findElement(By.tagName("pre")).getText().startsWith("New sign-in to your account"));
+                        chromium.fullPageScreenshot("new-device-email-text-en");
+                    }
+                }
+            }
+        } finally {
+            looks.delete();
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.keycloakguard.it.harness.KeycloakAdmin;
 import io.keycloakguard.it.harness.KeycloakGuardExtension;
 import io.keycloakguard.it.harness.RealmEnvironment;
 import io.keycloakguard.it.harness.Tokens;
+import io.keycloakguard.it.harness.UpstreamIdentityProvider;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -16,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -75,11 +77,15 @@ class RealmVariantsIT {
         assertEquals("HmacSHA1", realm.get("otpPolicyAlgorithm"));
         assertEquals(6, realm.get("otpPolicyDigits"));
         assertEquals(30, realm.get("otpPolicyPeriod"));
-        assertEquals(java.util.Set.of("jboss-logging", "guard-revocation", "guard-audit"), java.util.Set.copyOf((List<?>) realm.get("eventsListeners")));
+        assertEquals(Set.of("jboss-logging", "guard-revocation", "guard-audit"), Set.copyOf((List<?>) realm.get("eventsListeners")));
         assertEquals(true, realm.get("eventsEnabled"));
         assertEquals(true, realm.get("adminEventsEnabled"));
         assertEquals("guard browser", realm.get("browserFlow"));
         assertEquals("guard direct grant", realm.get("directGrantFlow"));
+        Map<String, Object> recoveryAction = env.admin().request()
+                .get("/admin/realms/{realm}/authentication/required-actions/CONFIGURE_RECOVERY_AUTHN_CODES", v.realm)
+                .then().statusCode(200).extract().as(Map.class);
+        assertEquals(true, recoveryAction.get("enabled"), "recovery codes can be set up: " + recoveryAction);
 
         KeycloakAdmin admin = env.admin();
         // Placeholders: the URL from the harness's environment, the session limit from the file's default.
@@ -153,6 +159,7 @@ class RealmVariantsIT {
         BrowserSession first = app.browser(home);
         AppSignIn.Result signIn = app.signIn(first);
         assertTrue(signIn.otpSetUp(), "OTP set-up on the first sign-in: " + signIn.end().body());
+        assertTrue(signIn.recoveryCodesSetUp(), "recovery codes after the OTP set-up: " + signIn.end().body());
         assertTrue(signIn.atApp(), "at the app: " + signIn.end().status() + " " + signIn.end().body());
         Map<String, Object> tokens = first.exchangeCode(signIn.page(), signIn.end().code());
 
@@ -206,6 +213,103 @@ class RealmVariantsIT {
         Response afterLogout = refresh(env, v, lastRefresh, home, null);
         assertEquals(400, afterLogout.statusCode(), afterLogout.asString());
         assertEquals(v.sessionLimit - 1, sessions(admin, v, userId));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Variant.class)
+    void recoveryCodesStandInForALostAuthenticatorApp(Variant v, GuardEnvironment env) {
+        KeycloakAdmin admin = env.admin();
+        String username = KeycloakAdmin.uniqueUsername("app-user");
+        String userId = admin.createUser(v.realm, username, PASSWORD);
+        AppSignIn app = new AppSignIn(env.baseUrl(), v.realm, username, PASSWORD);
+        String home = "203.0.113." + (50 + v.ordinal());
+
+        // A brand-new user's first sign-in: OTP set-up, then the recovery codes, then the app.
+        BrowserSession first = app.browser(home);
+        AppSignIn.Result signIn = app.signIn(first);
+        assertTrue(signIn.otpSetUp(), "OTP set-up: " + signIn.end().body());
+        assertTrue(signIn.recoveryCodesSetUp(), "recovery codes shown after the OTP set-up: " + signIn.end().body());
+        assertTrue(signIn.atApp(), "at the app: " + signIn.end().status() + " " + signIn.end().body());
+        assertEquals(12, app.recoveryCodes().size(), "Keycloak's 12 codes: " + app.recoveryCodes());
+        assertEquals(12, Set.copyOf(app.recoveryCodes()).size(), "all different");
+        List<String> types = admin.request().get("/admin/realms/{realm}/users/{id}/credentials", v.realm, userId)
+                .then().statusCode(200).extract().path("type");
+        assertEquals(Set.of("password", "otp", "recovery-authn-codes"), Set.copyOf(types));
+
+        // Where the variant asks for a second factor (prod: always; dev/staging: on a new network), the phone is
+        // gone: "Try another way", then the recovery code Keycloak asks for.
+        String away = v.otpAlways ? home : "192.0.2." + (50 + v.ordinal());
+        AppSignIn.Result withCode = app.signInWithRecoveryCode(app.sameDevice(first, away), null);
+        assertTrue(withCode.otpAsked(), "the OTP form comes first: the user has OTP");
+        assertEquals(1, withCode.recoveryCodeNumber(), "the first code is asked for first");
+        assertTrue(withCode.atApp(), "a recovery code signs in: " + withCode.end().status() + " " + withCode.end().body());
+
+        // A code works once: the next sign-in (from yet another network: the last one is known now) asks for
+        // code #2 and refuses #1 there.
+        String elsewhere = v.otpAlways ? home : "198.51.100." + (60 + v.ordinal());
+        AppSignIn.Result reused = app.signInWithRecoveryCode(app.sameDevice(first, elsewhere), app.recoveryCodes().get(0));
+        assertEquals(2, reused.recoveryCodeNumber(), "the next code is asked for: " + reused.end().body());
+        assertFalse(reused.atApp(), "a spent code does not sign in");
+        assertEquals(200, reused.end().status());
+        assertTrue(reused.end().body().contains("Invalid recovery authentication code"), reused.end().body());
+
+        // OTP still works after codes were used (the refused sign-in did not make that network known).
+        AppSignIn.Result withOtp = app.signIn(app.sameDevice(first, elsewhere));
+        assertTrue(withOtp.otpAsked());
+        assertTrue(withOtp.atApp(), withOtp.end().body());
+    }
+
+    /**
+     * A user who signs in through an identity provider (another realm as OIDC IdP, bound with the variant's
+     * post-broker-login flow as an operator would) meets the same second factor and session limit as a
+     * password user.
+     */
+    @ParameterizedTest
+    @EnumSource(Variant.class)
+    void brokeredSignInsGoThroughThePostBrokerFlow(Variant v, GuardEnvironment env) {
+        KeycloakAdmin admin = env.admin();
+        UpstreamIdentityProvider idp = UpstreamIdentityProvider.create(admin, env.baseUrl(), v.realm,
+                "guard post broker login", false);
+        // The upstream realm sees the same forwarded public addresses over plain HTTP.
+        admin.request().body(Map.of("sslRequired", "none")).put("/admin/realms/{realm}", idp.upstreamRealm())
+                .then().statusCode(204);
+        AppSignIn app = new AppSignIn(env.baseUrl(), v.realm, null, null);
+        String home = "203.0.113." + (60 + v.ordinal());
+
+        // First brokered sign-in: a new user on a new device, so OTP and recovery codes are set up (prod: always).
+        BrowserSession first = app.browser(home);
+        AppSignIn.Result signIn = app.brokeredSignIn(first, idp);
+        assertTrue(signIn.otpSetUp(), "OTP set-up after the broker login: " + signIn.end().status() + " " + signIn.end().body());
+        assertTrue(signIn.recoveryCodesSetUp(), "recovery codes: " + signIn.end().body());
+        assertTrue(signIn.atApp(), "at the app: " + signIn.end().status() + " " + signIn.end().body());
+        Map<String, Object> tokens = first.exchangeCode(signIn.page(), signIn.end().code());
+        assertEquals(idp.username(), Tokens.claims((String) tokens.get("access_token")).get("preferred_username"));
+        String userId = admin.request().get("/admin/realms/{realm}/users?exact=true&username={u}", v.realm, idp.username())
+                .then().statusCode(200).extract().path("[0].id");
+        List<String> providers = admin.request().get("/admin/realms/{realm}/users/{id}/federated-identity", v.realm, userId)
+                .then().statusCode(200).extract().path("identityProvider");
+        assertEquals(List.of(idp.alias()), providers, "a brokered user");
+
+        // Known device and network: OTP only where every sign-in asks for it; a new network: OTP everywhere.
+        for (int i = 2; i < v.sessionLimit; i++) {
+            AppSignIn.Result again = app.brokeredSignIn(app.sameDevice(first, home), idp);
+            assertTrue(again.atApp(), "brokered sign-in " + i + ": " + again.end().status() + " " + again.end().body());
+            assertEquals(v.otpAlways, again.otpAsked(), "OTP on a known device, sign-in " + i);
+        }
+        AppSignIn.Result travelling = app.brokeredSignIn(app.sameDevice(first, "192.0.2." + (80 + v.ordinal())), idp);
+        assertTrue(travelling.otpAsked(), "a new network asks for OTP after the broker login too");
+        assertTrue(travelling.atApp(), travelling.end().body());
+        // The device recorder of the post-broker flow put every brokered sign-in into the login history.
+        List<?> logins = admin.request().get("/admin/realms/{realm}/guard-devices/users/{id}/logins", v.realm, userId)
+                .then().statusCode(200).extract().jsonPath().getList("");
+        assertEquals(v.sessionLimit, logins.size());
+        assertEquals(v.sessionLimit, sessions(admin, v, userId));
+
+        // At the limit, the next brokered sign-in is shown the session chooser, not the app.
+        AppSignIn.Result over = app.brokeredSignIn(app.sameDevice(first, home), idp);
+        assertFalse(over.atApp(), "beyond the limit");
+        assertTrue(over.end().body().contains("guard-session-chooser"), "the session chooser: " + over.end().body());
+        assertEquals(v.sessionLimit, sessions(admin, v, userId));
     }
 
     @ParameterizedTest

@@ -20,10 +20,7 @@ import org.openqa.selenium.interactions.Actions;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,7 +28,6 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The keycloak-guard login theme in headless Chromium: OTP setup and OTP entry, in English and German, driven
@@ -96,10 +92,10 @@ class ThemePagesIT {
                 assertAccessible(browser);
                 WebElement end = browser.findElement(By.id("guard-end-0"));
                 assertEquals("guard-session-device-0", end.getAttribute("aria-describedby"));
-                shot(chromium, "session-chooser-" + locale);
+                chromium.fullPageScreenshot("session-chooser-" + locale);
                 if (locale.equals("en")) {
                     // Keyboard only: Tab to the first session's button, Enter signs it out and continues.
-                    tabTo(browser, "guard-end-0");
+                    Chromium.tabTo(browser, "guard-end-0");
                     new Actions(browser).sendKeys(Keys.ENTER).perform();
                     Await.until(() -> browser.getCurrentUrl().startsWith(REDIRECT), Duration.ofSeconds(15),
                             "the browser returns to the app");
@@ -145,7 +141,130 @@ class ThemePagesIT {
                         : "Too many failed sign-in attempts"), page);
                 assertTrue(page.contains("css/guard.css"), "rendered in the keycloak-guard theme");
                 assertAccessible(browser);
-                shot(chromium, "rate-limited-" + locale);
+                chromium.fullPageScreenshot("rate-limited-" + locale);
+            }
+        }
+    }
+
+    @Test
+    void theIpDeniedPageInTheThemeWithTheKeyboard() throws Exception {
+        Assumptions.assumeTrue(Chromium.installed(), "Debian chromium and chromium-driver are needed (.ci/run installs them)");
+        // A realm of its own whose IP policy denies the loopback network Chromium signs in from.
+        String denied = themedRealm("guard-theme-ip-");
+        AuthFlows flows = new AuthFlows(admin, denied);
+        flows.copy("browser", "ip-browser");
+        String policy = flows.addRequired("ip-browser forms", "guard-ip-policy");
+        flows.saveConfig(policy, "ip-config", Map.of("realmDeny", "127.0.0.0/8")).then().statusCode(201);
+        flows.createClient("ip-app", REDIRECT, "ip-browser", null, Map.of());
+        String username = KeycloakAdmin.uniqueUsername("theme-ip");
+        admin.createUser(denied, username, PASSWORD);
+
+        for (String locale : List.of("en", "de")) {
+            try (Chromium chromium = Chromium.start()) {
+                WebDriver browser = chromium.driver();
+                browser.get(authUrl(denied, "ip-app", locale));
+                // Keyboard only: the username field has the focus, Tab to the password, Enter.
+                assertEquals(browser.findElement(By.id("username")), browser.switchTo().activeElement());
+                new Actions(browser).sendKeys(username).perform();
+                Chromium.tabTo(browser, "password");
+                new Actions(browser).sendKeys(PASSWORD, Keys.ENTER).perform();
+                Await.until(() -> !browser.findElements(By.id("guard-ip-denied")).isEmpty(), Duration.ofSeconds(15),
+                        "the IP-denied page");
+                String page = browser.getPageSource();
+                assertTrue(page.contains("template: guard-ip-denied.ftl"), page);
+                assertTrue(page.contains("css/guard.css"), "rendered in the keycloak-guard theme");
+                assertEquals(locale.equals("de") ? "Anmeldung aus diesem Netzwerk nicht erlaubt"
+                        : "Sign-in not allowed from this network", browser.findElement(By.id("kc-page-title")).getText().trim());
+                assertEquals(locale.equals("de") ? "Ihre Adresse: 127.0.0.1" : "Your address: 127.0.0.1",
+                        browser.findElement(By.id("guard-ip-denied-address")).getText().trim());
+                assertAccessible(browser);
+                assertEquals(List.of(), Chromium.lowContrastTexts(browser), "texts below WCAG AA contrast");
+                chromium.fullPageScreenshot("ip-denied-" + locale);
+            }
+        }
+    }
+
+    @Test
+    void recoveryCodesSetupAndEntryInTheThemeWithTheKeyboard() throws Exception {
+        Assumptions.assumeTrue(Chromium.installed(), "Debian chromium and chromium-driver are needed (.ci/run installs them)");
+        // A realm of its own whose browser flow offers recovery codes, as Keycloak's default flow does once the
+        // step is switched from DISABLED to ALTERNATIVE.
+        String codesRealm = themedRealm("guard-theme-rc-");
+        AuthFlows flows = new AuthFlows(admin, codesRealm);
+        Map<String, Object> step = flows.executions("browser").stream()
+                .filter(e -> "auth-recovery-authn-code-form".equals(e.get("providerId"))).findFirst().orElseThrow();
+        step.put("requirement", "ALTERNATIVE");
+        admin.request().body(step).put("/admin/realms/{realm}/authentication/flows/browser/executions", codesRealm)
+                .then().statusCode(204);
+        flows.createClient(CLIENT, REDIRECT, null, null, Map.of());
+
+        for (String locale : List.of("de", "en")) {
+            String username = KeycloakAdmin.uniqueUsername("theme-codes-" + locale);
+            String userId = admin.createUser(codesRealm, username, PASSWORD);
+            admin.request().body(Map.of("requiredActions", List.of("CONFIGURE_RECOVERY_AUTHN_CODES")))
+                    .put("/admin/realms/{realm}/users/{id}", codesRealm, userId).then().statusCode(204);
+            List<String> codes;
+            try (Chromium chromium = Chromium.start()) {
+                WebDriver browser = chromium.driver();
+                browser.get(authUrl(codesRealm, CLIENT, locale));
+                browser.findElement(By.id("username")).sendKeys(username);
+                browser.findElement(By.id("password")).sendKeys(PASSWORD, Keys.ENTER);
+                Await.until(() -> !browser.findElements(By.id("kc-recovery-codes-list")).isEmpty(), Duration.ofSeconds(15),
+                        "the recovery-codes setup page");
+                codes = browser.findElements(By.cssSelector("#kc-recovery-codes-list li")).stream()
+                        .map(li -> li.getText().trim()).toList();
+                assertEquals(12, codes.size(), codes.toString());
+                codes.forEach(c -> assertTrue(c.matches("[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}"), c));
+                assertTrue(browser.getPageSource().contains("css/guard.css"), "rendered in the keycloak-guard theme");
+                assertEquals(locale.equals("de") ? "Wiederherstellungscodes" : "Recovery codes",
+                        browser.findElement(By.id("kc-page-title")).getText().replace("\u00ad", "").trim(), "localized title");
+                // Hidden from sight the screen-reader way (1 px, clipped), which WebDriver's getText still counts.
+                assertEquals(Boolean.TRUE, ((JavascriptExecutor) browser).executeScript("""
+                        const prefix = document.querySelector('.kc-recovery-codes-warning .pf-screen-reader');
+                        const box = prefix.getBoundingClientRect();
+                        return box.width <= 1 && box.height <= 1;"""), "keycloak.v2's 'Warning alert:' prefix is hidden");
+                String shown = browser.findElement(By.tagName("body")).getText();
+                assertFalse(shown.contains("Backup Codes"), "one name for the codes: " + shown);
+                WebElement save = browser.findElement(By.id("saveRecoveryAuthnCodesBtn"));
+                assertFalse(save.isEnabled(), "nothing is saved before the user confirms they kept the codes");
+                assertAccessible(browser);
+                assertEquals(List.of(), Chromium.lowContrastTexts(browser), "texts below WCAG AA contrast");
+                chromium.fullPageScreenshot("recovery-codes-setup-" + locale);
+
+                // Keyboard only: the copy button is a real button; Space ticks "I have saved these codes"; Enter saves.
+                assertEquals("button", browser.findElement(By.id("copyRecoveryCodes")).getTagName());
+                Chromium.tabTo(browser, "kcRecoveryCodesConfirmationCheck");
+                new Actions(browser).sendKeys(Keys.SPACE).perform();
+                assertTrue(save.isEnabled(), "confirming enables the save button");
+                Chromium.tabTo(browser, "saveRecoveryAuthnCodesBtn");
+                new Actions(browser).sendKeys(Keys.ENTER).perform();
+                Await.until(() -> browser.getCurrentUrl().startsWith(REDIRECT), Duration.ofSeconds(15),
+                        "the codes are saved and the browser returns to the app");
+            }
+            List<String> types = admin.request().get("/admin/realms/{realm}/users/{id}/credentials", codesRealm, userId)
+                    .then().statusCode(200).extract().path("type");
+            assertTrue(types.contains("recovery-authn-codes"), types.toString());
+
+            // The next sign-in asks for code #1 (the user has no OTP: the codes are the second factor).
+            try (Chromium chromium = Chromium.start()) {
+                WebDriver browser = chromium.driver();
+                browser.get(authUrl(codesRealm, CLIENT, locale));
+                browser.findElement(By.id("username")).sendKeys(username);
+                browser.findElement(By.id("password")).sendKeys(PASSWORD, Keys.ENTER);
+                Await.until(() -> !browser.findElements(By.id("recoveryCodeInput")).isEmpty(), Duration.ofSeconds(15),
+                        "the recovery-code entry page");
+                assertEquals(locale.equals("de") ? "Anmeldung mit einem Wiederherstellungscode" : "Sign in with a recovery code",
+                        browser.findElement(By.id("kc-page-title")).getText().trim());
+                assertEquals(locale.equals("de") ? "Wiederherstellungscode #1" : "Recovery code #1",
+                        browser.findElement(By.cssSelector("label[for='recoveryCodeInput']")).getText().trim());
+                WebElement input = browser.findElement(By.id("recoveryCodeInput"));
+                assertEquals(input, browser.switchTo().activeElement(), "the code field has the focus");
+                assertAccessible(browser);
+                assertEquals(List.of(), Chromium.lowContrastTexts(browser), "texts below WCAG AA contrast");
+                chromium.fullPageScreenshot("recovery-code-entry-" + locale);
+                new Actions(browser).sendKeys(codes.get(0), Keys.ENTER).perform();
+                Await.until(() -> browser.getCurrentUrl().startsWith(REDIRECT), Duration.ofSeconds(15),
+                        "code #1 signs in");
             }
         }
     }
@@ -182,11 +301,11 @@ class ThemePagesIT {
             Await.until(() -> browser.findElements(By.cssSelector("button.guard-otp-credential")).size() == 2,
                     Duration.ofSeconds(15), "the OTP entry with a device choice");
             assertAccessible(browser);
-            shot(chromium, "otp-entry-two-devices-en");
+            chromium.fullPageScreenshot("otp-entry-two-devices-en");
             WebElement tablet = browser.findElements(By.cssSelector("button.guard-otp-credential")).stream()
                     .filter(b -> b.getText().contains("tablet")).findFirst().orElseThrow();
             String tabletId = tablet.getAttribute("id");
-            tabTo(browser, tabletId);
+            Chromium.tabTo(browser, tabletId);
             new Actions(browser).sendKeys(Keys.SPACE).perform();
             assertEquals("true", tablet.getAttribute("aria-pressed"));
             String chosen = browser.findElement(By.id("selectedCredentialId")).getAttribute("value");
@@ -198,7 +317,7 @@ class ThemePagesIT {
             browser.findElements(By.cssSelector("button.guard-otp-credential")).stream().filter(b -> !b.equals(tablet))
                     .forEach(b -> assertEquals("false", b.getAttribute("aria-pressed")));
             // Tab on to the code field; the tablet's code signs in.
-            tabTo(browser, "otp");
+            Chromium.tabTo(browser, "otp");
             new Actions(browser).sendKeys(code(keys.get("tablet")), Keys.ENTER).perform();
             Await.until(() -> browser.getCurrentUrl().startsWith(REDIRECT), Duration.ofSeconds(15),
                     "the tablet's code is accepted");
@@ -247,10 +366,10 @@ class ThemePagesIT {
             key = browser.findElement(By.id("kc-totp-secret-key")).getText().replaceAll("\\s+", "");
             String secret = browser.findElement(By.id("totpSecret")).getAttribute("value");
             assertEquals(new Base32().encodeToString(secret.getBytes(StandardCharsets.UTF_8)).replace("=", ""), key);
-            shot(chromium, "otp-setup-" + locale);
+            chromium.fullPageScreenshot("otp-setup-" + locale);
 
             // Keyboard only from here: Tab to the copy button, Enter; Tab to the code, type; Tab to the label; Enter.
-            tabTo(browser, "guard-copy-key");
+            Chromium.tabTo(browser, "guard-copy-key");
             new Actions(browser).sendKeys(Keys.ENTER).perform();
             WebElement status = browser.findElement(By.id("guard-copy-status"));
             Await.until(() -> !status.getText().isBlank(), Duration.ofSeconds(10), "the copy button reports");
@@ -263,11 +382,11 @@ class ThemePagesIT {
             } else {
                 assertEquals(copied, status.getText());
             }
-            shot(chromium, "otp-setup-copied-" + locale);
+            chromium.fullPageScreenshot("otp-setup-copied-" + locale);
 
-            assertEquals(List.of("totp"), tabTo(browser, "totp"), "the code field follows the copy button");
+            assertEquals(List.of("totp"), Chromium.tabTo(browser, "totp"), "the code field follows the copy button");
             new Actions(browser).sendKeys(code(key)).perform();
-            assertEquals(List.of("userLabel"), tabTo(browser, "userLabel"), "the device name follows the code");
+            assertEquals(List.of("userLabel"), Chromium.tabTo(browser, "userLabel"), "the device name follows the code");
             new Actions(browser).sendKeys("phone " + locale, Keys.ENTER).perform();
             Await.until(() -> browser.getCurrentUrl().startsWith(REDIRECT), Duration.ofSeconds(15),
                     "the setup completes and the browser returns to the app");
@@ -291,7 +410,7 @@ class ThemePagesIT {
             assertEquals(otpLabel, browser.findElement(By.cssSelector("label[for='otp']")).getText().trim());
             assertAccessible(browser);
             assertEquals(otp, browser.switchTo().activeElement(), "the code field has the focus");
-            shot(chromium, "otp-entry-" + locale);
+            chromium.fullPageScreenshot("otp-entry-" + locale);
 
             new Actions(browser).sendKeys(code(key), Keys.ENTER).perform();
             Await.until(() -> browser.getCurrentUrl().startsWith(REDIRECT), Duration.ofSeconds(15),
@@ -314,21 +433,6 @@ class ThemePagesIT {
         browser.get(authUrl(realm, clientId, locale));
         browser.findElement(By.id("username")).sendKeys(username);
         browser.findElement(By.id("password")).sendKeys(PASSWORD, Keys.ENTER);
-    }
-
-    /** Presses Tab until the element with this id has the focus; returns the ids focused on the way. */
-    static List<String> tabTo(WebDriver browser, String id) {
-        List<String> seen = new ArrayList<>();
-        for (int i = 0; i < 40; i++) {
-            new Actions(browser).sendKeys(Keys.TAB).perform();
-            String focused = browser.switchTo().activeElement().getAttribute("id");
-            seen.add(focused == null ? "" : focused);
-            if (id.equals(focused)) {
-                return seen;
-            }
-        }
-        fail("Tab never reached #" + id + ": " + seen);
-        return seen;
     }
 
     /** Every visible input has a label, and nothing forces its own place in the tab order. */
@@ -354,16 +458,5 @@ class ThemePagesIT {
 
     static String code(String base32Key) {
         return String.format("%06d", new com.warrenstrange.googleauth.GoogleAuthenticator().getTotpPassword(base32Key));
-    }
-
-    /** A screenshot of the whole page: the window grows to the page's height first. */
-    static Path shot(Chromium chromium, String name) throws java.io.IOException {
-        WebDriver browser = chromium.driver();
-        long height = ((Number) ((JavascriptExecutor) browser)
-                .executeScript("return document.documentElement.scrollHeight;")).longValue();
-        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1200, (int) Math.min(height + 140, 4000)));
-        Path file = chromium.screenshot(name);
-        assertTrue(Files.size(file) > 0);
-        return file;
     }
 }
