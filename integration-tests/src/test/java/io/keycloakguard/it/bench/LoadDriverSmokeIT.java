@@ -59,6 +59,7 @@ class LoadDriverSmokeIT {
             assertTrue(Double.isFinite(c.p99Ratio()) && c.p99Ratio() > 0, "p99 ratio " + c.p99Ratio());
         }
         String table = OverheadRun.markdownTable(comparisons);
+        System.out.println(table);
         for (var operation : OverheadRun.OPERATIONS) {
             assertTrue(table.contains("| " + operation.label() + " |"), table);
         }
