@@ -3,17 +3,16 @@ package io.keycloakguard.bench;
 import io.keycloakguard.it.harness.GuardEnvironment;
 import io.keycloakguard.it.harness.KeycloakAdmin;
 import io.keycloakguard.it.harness.Tokens;
+import io.keycloakguard.it.load.LatencyRecorder;
+import io.keycloakguard.it.load.LoadDriver;
+import io.keycloakguard.it.load.OverheadRealms;
+import io.keycloakguard.it.load.OverheadRun;
 import io.keycloakguard.revocation.RevocationClient;
 import redis.clients.jedis.RedisClient;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.Map;
-
 
 /**
  * Logout-to-rejection latency on loopback: for each of N sessions, POST the logout and spin until a
@@ -26,7 +25,7 @@ public final class PropagationBench {
 
     public static void main(String[] args) throws Exception {
         int logouts = Integer.parseInt(System.getProperty("logouts", "1000"));
-        // Background login load (password grants of other users, back to back), as issue 8 asks: 0 = none.
+        // Background login load: threads of the overhead benchmark's load driver, as issue 8 asks; 0 = none.
         int loadThreads = Integer.parseInt(System.getProperty("loginLoad", "0"));
         try (GuardEnvironment env = GuardEnvironment.start("bench");
              RedisClient jedis = RedisClient.create(env.redis().url());
@@ -38,34 +37,20 @@ public final class PropagationBench {
             String username = KeycloakAdmin.uniqueUsername("propagation");
             env.admin().createUser(REALM, username, "Correct-horse-42");
 
-            AtomicBoolean stop = new AtomicBoolean();
-            AtomicLong loadLogins = new AtomicLong();
-            AtomicLong loadErrors = new AtomicLong();
-            List<Thread> load = new ArrayList<>();
-            for (int t = 0; t < loadThreads; t++) {
-                String loadUser = KeycloakAdmin.uniqueUsername("load");
-                env.admin().createUser(REALM, loadUser, "Correct-horse-42");
-                Thread thread = new Thread(() -> {
-                    while (!stop.get()) {
-                        try {
-                            if (Tokens.passwordGrantResponse(env.baseUrl(), REALM, "demo-cli", loadUser, "Correct-horse-42")
-                                    .statusCode() == 200) {
-                                loadLogins.incrementAndGet();
-                            }
-                        } catch (RuntimeException e) {
-                            loadErrors.incrementAndGet();
-                        }
-                    }
-                }, "login-load-" + t);
-                thread.setDaemon(true);
-                thread.start();
-                load.add(thread);
+            // The login load of the overhead benchmark (issue 8, item 1) on a pack realm of its own: each thread
+            // cycles through password login, browser login and refresh.
+            LatencyRecorder loadRecorder = new LatencyRecorder();
+            LoadDriver.Running load = null;
+            LoadDriver loadDriver = null;
+            if (loadThreads > 0) {
+                loadDriver = new LoadDriver(OverheadRealms.pack(env.admin(), env.baseUrl(), "propagation-load", 100,
+                        OverheadRealms.Hashing.KEYCLOAK_DEFAULT));
+                load = loadDriver.start(loadRecorder, OverheadRun.OPERATIONS, loadThreads);
             }
             for (int i = 0; i < 50; i++) {
                 measure(env, client, username); // warm-up, not recorded
             }
-            long loadStart = System.nanoTime();
-            long loadBefore = loadLogins.get();
+            double loadFrom = loadRecorder.elapsedSeconds();
             long[] fromRequest = new long[logouts];
             long[] fromResponse = new long[logouts];
             for (int i = 0; i < logouts; i++) {
@@ -73,12 +58,23 @@ public final class PropagationBench {
                 fromRequest[i] = sample[0];
                 fromResponse[i] = sample[1];
             }
-            double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
-            long loadDone = loadLogins.get() - loadBefore;
-            stop.set(true);
-            System.out.printf("%nLogout-to-rejection over %d logouts (ms), login load: %d threads, %d logins in %.1f s = %.1f logins/s%n",
-                    logouts, loadThreads, loadDone, loadSeconds, loadDone / loadSeconds);
-            System.out.printf("Load requests that failed at the HTTP level: %d%n", loadErrors.get());
+            double loadTo = loadRecorder.elapsedSeconds();
+            System.out.printf("%nLogout-to-rejection over %d logouts (ms), %.1f s%n", logouts, loadTo - loadFrom);
+            if (load != null) {
+                load.stop();
+                long logins = 0;
+                System.out.printf("Login load meanwhile: %d threads cycling %s on a pack realm%n", loadThreads,
+                        OverheadRun.OPERATIONS.stream().map(LoadDriver.Operation::label).toList());
+                for (LoadDriver.Operation operation : OverheadRun.OPERATIONS) {
+                    LatencyRecorder.Summary summary = loadRecorder.summary(operation.label(), loadFrom, loadTo);
+                    System.out.println("  " + summary);
+                    if (operation != LoadDriver.Operation.REFRESH) {
+                        logins += summary.succeeded();
+                    }
+                }
+                System.out.printf("  logins (password + browser): %.1f/s; failures: %s%n", logins / (loadTo - loadFrom),
+                        loadDriver.failureReasons());
+            }
             report("from sending the logout", fromRequest);
             report("from the logout's response", fromResponse);
         }
@@ -113,6 +109,4 @@ public final class PropagationBench {
         int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(index, sorted.length - 1))] / 1e6;
     }
-
-
 }

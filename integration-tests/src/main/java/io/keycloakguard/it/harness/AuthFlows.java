@@ -47,6 +47,41 @@ public final class AuthFlows {
         return (String) added.get("id");
     }
 
+    /** Adds an empty subflow at the end of a flow with the given requirement (e.g. CONDITIONAL). */
+    public void addSubflow(String parentAlias, String alias, String requirement) {
+        // The REST API wants a form provider even for a plain subflow; the console sends this one.
+        admin.request().body(Map.of("alias", alias, "type", "basic-flow", "description", alias,
+                        "provider", "registration-page-form"))
+                .post("/admin/realms/{realm}/authentication/flows/{flow}/executions/flow", realm, parentAlias)
+                .then().statusCode(201);
+        Map<String, Object> subflow = executions(parentAlias).stream()
+                .filter(e -> alias.equals(e.get("displayName"))).findFirst().orElseThrow();
+        setRequirement(parentAlias, subflow, requirement);
+    }
+
+    /** Sets the requirement of an execution as listed by {@link #executions(String)}. */
+    public void setRequirement(String flowAlias, Map<String, Object> execution, String requirement) {
+        Map<String, Object> changed = new java.util.HashMap<>(execution);
+        changed.put("requirement", requirement);
+        admin.request().body(changed)
+                .put("/admin/realms/{realm}/authentication/flows/{flow}/executions", realm, flowAlias)
+                .then().statusCode(204);
+    }
+
+    /** Raises an execution to the top of its (sub)flow, as the console's drag and drop does. */
+    public void moveFirst(String flowAlias, String executionId) {
+        for (int i = 0; i < 20; i++) {
+            Map<String, Object> e = executions(flowAlias).stream().filter(x -> executionId.equals(x.get("id")))
+                    .findFirst().orElseThrow();
+            if (((Number) e.get("index")).intValue() == 0) {
+                return;
+            }
+            admin.request().post("/admin/realms/{realm}/authentication/executions/{id}/raise-priority", realm, executionId)
+                    .then().statusCode(204);
+        }
+        throw new IllegalStateException("Could not move " + executionId + " to the top of " + flowAlias);
+    }
+
     /** Saves a config for an execution, as the console's config form does; the raw response, to check refusals. */
     public Response saveConfig(String executionId, String alias, Map<String, String> config) {
         return admin.request().body(Map.of("alias", alias, "config", config))

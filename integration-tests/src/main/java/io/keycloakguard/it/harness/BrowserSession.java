@@ -161,14 +161,18 @@ public final class BrowserSession {
     }
 
     public Map<String, Object> exchangeCode(LoginPage page, String code) {
+        return exchangeCodeResponse(page, code).then().statusCode(200).extract().as(Map.class);
+    }
+
+    /** The code exchange (with the PKCE verifier of the page's request), whatever Keycloak answers. */
+    public io.restassured.response.Response exchangeCodeResponse(LoginPage page, String code) {
         return given()
                 .formParam("grant_type", "authorization_code")
                 .formParam("client_id", page.clientId())
                 .formParam("redirect_uri", page.redirectUri())
                 .formParam("code", code)
                 .formParam("code_verifier", page.codeVerifier())
-                .post(Tokens.tokenEndpoint(baseUrl, page.realm()))
-                .then().statusCode(200).extract().as(Map.class);
+                .post(Tokens.tokenEndpoint(baseUrl, page.realm()));
     }
 
     private Outcome follow(HttpResponse<String> response) {
