@@ -93,7 +93,7 @@ public class JpaOutboxProviderFactory implements OutboxProviderFactory {
                     @Override
                     protected void commitImpl() {
                         addedByTopic.forEach(metrics::written);
-                        drainer.drainSoon();
+                        drainer.drainSoon(addedByTopic.keySet());
                     }
 
                     @Override

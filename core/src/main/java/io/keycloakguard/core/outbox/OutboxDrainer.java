@@ -44,7 +44,11 @@ final class OutboxDrainer {
     private final OutboxSettings settings;
     private final String node = "node-" + UUID.randomUUID().toString().substring(0, 8);
     private final ScheduledExecutorService executor;
+    static final long GATHER_MILLIS = 200;
+
     private final AtomicBoolean drainQueued = new AtomicBoolean();
+    private final AtomicBoolean gatherQueued = new AtomicBoolean();
+    private final Map<String, Boolean> atOnce = new ConcurrentHashMap<>();
     private final Set<String> failingTopics = ConcurrentHashMap.newKeySet();
     private final OutboxMetrics metrics;
 
@@ -65,14 +69,31 @@ final class OutboxDrainer {
         executor.scheduleWithFixedDelay(this::drain, interval, interval, TimeUnit.MILLISECONDS);
     }
 
-    /** Called after a commit that added rows; coalesces bursts into one pass. */
-    void drainSoon() {
-        if (drainQueued.compareAndSet(false, true)) {
-            executor.execute(() -> {
-                drainQueued.set(false);
+    /**
+     * Called after a commit that added rows of these topics; coalesces bursts into one pass. A pass starts at once
+     * if a topic asks for it, else after {@link #GATHER_MILLIS}, so that one pass takes the rows of many requests.
+     */
+    void drainSoon(Set<String> topics) {
+        if (topics.stream().anyMatch(this::deliverAtOnce)) {
+            if (drainQueued.compareAndSet(false, true)) {
+                executor.execute(() -> {
+                    drainQueued.set(false);
+                    drain();
+                });
+            }
+        } else if (gatherQueued.compareAndSet(false, true)) {
+            executor.schedule(() -> {
+                gatherQueued.set(false);
                 drain();
-            });
+            }, GATHER_MILLIS, TimeUnit.MILLISECONDS);
         }
+    }
+
+    private boolean deliverAtOnce(String topic) {
+        return atOnce.computeIfAbsent(topic, t -> {
+            OutboxSinkFactory factory = (OutboxSinkFactory) sessionFactory.getProviderFactory(OutboxSink.class, t);
+            return factory == null || factory.deliverAtOnce();
+        });
     }
 
     void stop() {

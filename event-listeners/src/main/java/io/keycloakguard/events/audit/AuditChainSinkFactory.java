@@ -33,6 +33,11 @@ public class AuditChainSinkFactory implements OutboxSinkFactory {
     private KeycloakSessionFactory factory;
 
     @Override
+    public boolean deliverAtOnce() {
+        return false;
+    }
+
+    @Override
     public String getId() {
         return AuditSignals.TOPIC;
     }

@@ -107,7 +107,12 @@ final class AuditShipper {
     private void shipSink(AuditSink sink, Map<String, Long> heads) {
         boolean wrote = false;
         try {
+            Map<String, Long> shipped = KeycloakModelUtils.runJobInTransactionWithResult(factory,
+                    s -> cursors(s, sink.name()));
             for (Map.Entry<String, Long> head : heads.entrySet()) {
+                if (shipped.getOrDefault(head.getKey(), 0L) >= head.getValue()) {
+                    continue; // nothing new for this realm: no transaction, no lock
+                }
                 int written;
                 do {
                     written = KeycloakModelUtils.runJobInTransactionWithResult(factory,
@@ -125,6 +130,16 @@ final class AuditShipper {
         if (wrote && failing.remove(sink.name())) {
             LOG.infof("Keycloak Guard: the audit sink '%s' works again", sink.name());
         }
+    }
+
+    /** Where one sink stands per realm, read without locking: only realms behind their head are locked. */
+    private static Map<String, Long> cursors(KeycloakSession session, String sink) {
+        Map<String, Long> seqs = new HashMap<>();
+        Cursors.em(session).createQuery("select c from GuardAuditCursorEntity c where c.name = :name",
+                        GuardAuditCursorEntity.class)
+                .setParameter("name", sink).getResultList()
+                .forEach(c -> seqs.put(c.getRealmId(), c.getSeq()));
+        return seqs;
     }
 
     /** One batch in one transaction: lock the cursor, write what follows it, move it. Returns the count written. */
