@@ -147,12 +147,32 @@ final class AuditRealm {
         return JsonPath.from(line).getMap("$");
     }
 
-    /** Waits until the chain holds at least {@code minimum} records and both sinks have all of them. */
+    /** Audit records of this realm committed but not chained yet (they wait in the outbox). */
+    long pendingInOutbox() {
+        Number pending = admin.request().get("/admin/realms/{realm}/guard/status", name).then().statusCode(200)
+                .extract().path("outbox.audit.pending");
+        return pending == null ? 0 : pending.longValue();
+    }
+
+    /** Waits until every record committed so far is chained; returns the chain's head. */
+    long awaitChained() {
+        long[] head = new long[1];
+        Await.until(() -> {
+            head[0] = headSeq();
+            return pendingInOutbox() == 0 && headSeq() == head[0];
+        }, Duration.ofSeconds(30), "every audit record of " + name + " is chained");
+        return head[0];
+    }
+
+    /**
+     * Waits until the chain holds at least {@code minimum} records, nothing committed waits to be chained, and both
+     * sinks have all of them.
+     */
     long awaitShipped(long minimum) {
         long[] head = new long[1];
         Await.until(() -> {
             head[0] = headSeq();
-            if (head[0] < minimum) {
+            if (head[0] < minimum || pendingInOutbox() > 0 || headSeq() != head[0]) {
                 return false;
             }
             List<String> file = fileLines();
