@@ -1,0 +1,214 @@
+package io.keycloakguard.bench;
+
+import io.keycloakguard.it.harness.BrowserSession;
+import io.keycloakguard.it.harness.Tokens;
+import io.keycloakguard.it.load.LatencyRecorder;
+import io.restassured.response.Response;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * The soak's mixed load: each thread runs journeys (a login by password grant or, every {@code browserEvery}-th,
+ * through the browser flow; two refreshes; a logout) one after another. Every request goes to the next node in
+ * turn, as a round-robin load balancer would; a browser login stays on one node for its pages and code exchange
+ * (a sticky balancer).
+ * <p>
+ * A request a node does not answer is what a load balancer retries on the other node: a refused connection
+ * (the node is down; the request never reached Keycloak) and a connection that died with the request in
+ * flight (the node was killed while working on it) are counted as "sent to a dead node", not as failures, and
+ * the request is sent again to the other node. Only an answer that is not the expected one, or no node
+ * answering at all, is a failure. A logout whose first attempt died in flight and whose retry is refused
+ * (400: the session is already gone) was committed by the killed node; it counts as a logout, and the end
+ * check demands its revocation like any other.
+ * <p>
+ * The first journey of each user leaves its session open: the control group, whose tokens the revocation
+ * client must still accept at the end.
+ */
+final class SoakLoad {
+
+    static final String PASSWORD_LOGIN = "password login";
+    static final String BROWSER_LOGIN = "browser login";
+    static final String REFRESH = "refresh";
+    static final String LOGOUT = "logout";
+    static final List<String> OPERATIONS = List.of(PASSWORD_LOGIN, BROWSER_LOGIN, REFRESH, LOGOUT);
+
+    static final String PASSWORD = "Correct-horse-42";
+    static final String REDIRECT = "http://127.0.0.1:3000/callback";
+
+    /** A session the load logged out, or left open; {@code claims} are those of its last access token. */
+    record Session(String user, Map<String, Object> claims, boolean committedByDeadNode) {
+    }
+
+    /** What one request (after any retry on the other node) came to. */
+    private record Result(boolean ok, int status, Map<String, Object> tokens, String problem, boolean diedInFlight) {
+
+        static Result of(Response response, int expected) {
+            boolean ok = response.statusCode() == expected;
+            return new Result(ok, response.statusCode(), ok && expected == 200 ? response.as(Map.class) : null,
+                    ok ? null : response.statusCode() + " " + abbreviate(response.asString()), false);
+        }
+
+        Result afterDeathInFlight(boolean died) {
+            return died ? new Result(ok, status, tokens, problem, true) : this;
+        }
+    }
+
+    private final List<String> nodes;
+    private final String realm;
+    private final String client;
+    private final List<String> users;
+    private final int browserEvery;
+    private final LatencyRecorder recorder;
+    private final AtomicLong nextNode = new AtomicLong();
+    private final AtomicLong nextJourney = new AtomicLong();
+    private final Map<String, AtomicBoolean> controlTaken = new ConcurrentHashMap<>();
+    private final List<Thread> threads = new ArrayList<>();
+
+    final AtomicLong refusedByDeadNode = new AtomicLong();
+    final AtomicLong diedInFlight = new AtomicLong();
+    final AtomicLong noNodeAnswered = new AtomicLong();
+    final Queue<Session> loggedOut = new ConcurrentLinkedQueue<>();
+    final Queue<Session> keptOpen = new ConcurrentLinkedQueue<>();
+    final Map<String, AtomicLong> problems = new ConcurrentHashMap<>();
+
+    SoakLoad(List<String> nodes, String realm, String client, List<String> users, int browserEvery,
+             LatencyRecorder recorder) {
+        this.nodes = List.copyOf(nodes);
+        this.realm = realm;
+        this.client = client;
+        this.users = List.copyOf(users);
+        this.browserEvery = browserEvery;
+        this.recorder = recorder;
+        users.forEach(u -> controlTaken.put(u, new AtomicBoolean()));
+    }
+
+    /** Starts {@code count} threads that run journeys until {@code deadlineNanoTime}. */
+    void start(int count, long deadlineNanoTime) {
+        for (int i = 0; i < count; i++) {
+            Thread t = new Thread(() -> {
+                while (System.nanoTime() < deadlineNanoTime) {
+                    journey(nextJourney.getAndIncrement());
+                }
+            }, "soak-load-" + i);
+            t.setDaemon(true);
+            t.start();
+            threads.add(t);
+        }
+    }
+
+    void join() throws InterruptedException {
+        for (Thread t : threads) {
+            t.join();
+        }
+    }
+
+    long journeys() {
+        return nextJourney.get();
+    }
+
+    private void journey(long n) {
+        // Consecutive journeys take different users: one user rarely has two logins in flight.
+        String user = users.get((int) (n % users.size()));
+        boolean control = controlTaken.get(user).compareAndSet(false, true);
+        boolean browser = n % browserEvery == browserEvery - 1;
+        Result login = timed(browser ? BROWSER_LOGIN : PASSWORD_LOGIN,
+                browser ? base -> browserLogin(base, user) : base -> Result.of(
+                        Tokens.passwordGrantResponse(base, realm, client, user, PASSWORD), 200));
+        if (!login.ok()) {
+            return;
+        }
+        Object refreshToken = login.tokens().get("refresh_token");
+        Object accessToken = login.tokens().get("access_token");
+        for (int i = 0; i < 2; i++) {
+            Object current = refreshToken;
+            Result refresh = timed(REFRESH, base -> Result.of(Tokens.refreshResponse(base, realm, client, current), 200));
+            if (refresh.ok()) {
+                refreshToken = refresh.tokens().get("refresh_token");
+                accessToken = refresh.tokens().get("access_token");
+            }
+        }
+        Map<String, Object> claims = Tokens.claims((String) accessToken);
+        if (control) {
+            keptOpen.add(new Session(user, claims, false));
+            return;
+        }
+        Object last = refreshToken;
+        Result logout = timed(LOGOUT, base -> Result.of(Tokens.logoutResponse(base, realm, client, last), 204));
+        if (logout.ok()) {
+            loggedOut.add(new Session(user, claims, false));
+        } else if (logout.diedInFlight() && logout.status() == 400) {
+            loggedOut.add(new Session(user, claims, true));
+        }
+    }
+
+    private Result browserLogin(String base, String user) {
+        try {
+            Map<String, Object> tokens = new BrowserSession(base).login(realm, client, REDIRECT, user, PASSWORD);
+            return new Result(true, 200, tokens, null, false);
+        } catch (AssertionError e) {
+            return new Result(false, 0, null, abbreviate(e.getMessage()), false);
+        }
+    }
+
+    /** Sends a request as a load balancer would, records its latency (retries included) and any problem. */
+    private Result timed(String operation, Function<String, Result> request) {
+        long started = System.nanoTime();
+        Result result = balance(request);
+        recorder.record(operation, started, System.nanoTime(), result.ok());
+        if (!result.ok() && !(LOGOUT.equals(operation) && result.diedInFlight() && result.status() == 400)) {
+            problems.computeIfAbsent(operation + ": " + result.problem(), k -> new AtomicLong()).incrementAndGet();
+        }
+        return result;
+    }
+
+    private Result balance(Function<String, Result> request) {
+        int first = (int) (nextNode.getAndIncrement() % nodes.size());
+        boolean died = false;
+        for (int i = 0; i < nodes.size(); i++) {
+            try {
+                return request.apply(nodes.get((first + i) % nodes.size())).afterDeathInFlight(died);
+            } catch (Exception e) {
+                // RestAssured rethrows the HTTP client's IOExceptions undeclared; BrowserSession wraps them.
+                IOException transport = transportFailure(e);
+                if (transport == null) {
+                    return new Result(false, 0, null, e.getClass().getSimpleName() + ": " + abbreviate(e.getMessage()), died);
+                }
+                if (transport instanceof ConnectException) {
+                    refusedByDeadNode.incrementAndGet();
+                } else {
+                    diedInFlight.incrementAndGet();
+                    died = true;
+                }
+            }
+        }
+        noNodeAnswered.incrementAndGet();
+        return new Result(false, 0, null, "no node answered", died);
+    }
+
+    private static IOException transportFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException io) {
+                return io;
+            }
+        }
+        return null;
+    }
+
+    private static String abbreviate(String s) {
+        if (s == null) {
+            return "";
+        }
+        String line = s.replaceAll("\\s+", " ");
+        return line.length() > 160 ? line.substring(0, 160) + "…" : line;
+    }
+}
