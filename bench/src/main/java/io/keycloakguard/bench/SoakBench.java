@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -87,21 +88,24 @@ public final class SoakBench {
             DistributionKeycloak node2 = cluster.nodes().get(1);
             KeycloakAdmin admin = KeycloakAdmin.of(node1);
             String realmId = createRealm(admin);
-            List<String> users = new ArrayList<>();
+            Map<String, String> userIds = new HashMap<>();
             for (int i = 0; i < userCount; i++) {
                 String user = String.format("soak-%03d", i);
-                admin.createUser(REALM, user, SoakLoad.PASSWORD);
-                users.add(user);
+                userIds.put(user, admin.createUser(REALM, user, SoakLoad.PASSWORD));
             }
+            List<String> users = userIds.keySet().stream().sorted().toList();
             System.out.printf("[soak] realm %s with %d users on %s and %s; Redis %s (append-only), prefix %s%n",
                     REALM, userCount, node1.baseUrl(), node2.baseUrl(), redis.url(), keyPrefix);
 
             try (RevocationClient follower = RevocationClient.builder(jedis, REALM).keyPrefix(keyPrefix)
                     .pollBlock(Duration.ofSeconds(1)).start();
-                 SoakLedger ledger = new SoakLedger(database.scratch("cluster"), jedis, keyPrefix, REALM, realmId)) {
+                 SoakLedger ledger = new SoakLedger(database.scratch("cluster"), jedis, keyPrefix, REALM, realmId);
+                 SoakBalancer balancer = new SoakBalancer(List.of(node1.baseUrl(), node2.baseUrl()))) {
                 LatencyRecorder recorder = new LatencyRecorder();
-                SoakLoad load = new SoakLoad(List.of(node1.baseUrl(), node2.baseUrl()), REALM, CLIENT, users,
-                        browserEvery, recorder);
+                SoakLoad load = new SoakLoad(balancer.url(), REALM, CLIENT, users, browserEvery, recorder,
+                        (user, sid) -> admin.request().get("/admin/realms/{realm}/users/{id}/sessions", REALM,
+                                userIds.get(user)).then().statusCode(200).extract().jsonPath().getList("id")
+                                .contains(sid));
                 AtomicLong maxStalenessMillis = new AtomicLong();
                 Thread watcher = watchStaleness(follower, maxStalenessMillis);
                 System.out.printf("[soak] load: %d threads for %.0f s; Redis stopped at %.0f s for %.0f s; node 2 killed at %.0f s%n",
@@ -126,6 +130,7 @@ public final class SoakBench {
                 System.out.printf("[soak] node 2 killed at %.1f s, ready again at %.1f s%n", report.nodeKilled, report.nodeBack);
 
                 load.join();
+                report.loadSeconds = total;
                 report.loadEnded = recorder.elapsedSeconds();
                 report.loadAverage("end of load", loadAverage());
 
@@ -140,7 +145,7 @@ public final class SoakBench {
                 // Whatever the follower has by now it got from the stream; give it one poll to apply the last entries.
                 Thread.sleep(1500);
 
-                report.print(recorder, load, end, follower, ledger.verifyAudit(), maxStalenessMillis.get(),
+                report.print(recorder, load, balancer, end, follower, ledger.verifyAudit(), maxStalenessMillis.get(),
                         checkFreshClient(jedis, keyPrefix, load));
                 plot(recorder, report, plot);
                 List<String> missed = report.missedGoals();
@@ -163,9 +168,14 @@ public final class SoakBench {
     }
 
     /** A client that starts after the soak loads the snapshot alone: it must reject the same tokens. */
-    private static long[] checkFreshClient(RedisClient jedis, String keyPrefix, SoakLoad load) {
+    private static long[] checkFreshClient(RedisClient jedis, String keyPrefix, SoakLoad load) throws InterruptedException {
         try (RevocationClient fresh = RevocationClient.builder(jedis, REALM).keyPrefix(keyPrefix)
                 .pollBlock(Duration.ofSeconds(1)).start()) {
+            // It loads the snapshot in its own thread.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (fresh.snapshotLoads() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
             long accepted = load.loggedOut.stream().filter(s -> !fresh.isRevoked(s.claims())).count();
             long rejected = load.keptOpen.stream().filter(s -> fresh.isRevoked(s.claims())).count();
             return new long[] {accepted, rejected};
@@ -233,6 +243,7 @@ public final class SoakBench {
         double redisBack;
         double nodeKilled;
         double nodeBack;
+        double loadSeconds;
         double loadEnded;
         double drainSeconds;
         private final List<String> loadAverages = new ArrayList<>();
@@ -246,19 +257,23 @@ public final class SoakBench {
             return missed;
         }
 
-        void print(LatencyRecorder recorder, SoakLoad load, SoakLedger.Snapshot end, RevocationClient follower,
+        void print(LatencyRecorder recorder, SoakLoad load, SoakBalancer balancer, SoakLedger.Snapshot end, RevocationClient follower,
                    List<AuditVerifier.Result> verified, long maxStalenessMillis, long[] fresh) {
-            System.out.printf("%n===== Soak with faults: %.0f s of load, %d journeys =====%n", loadEnded, load.journeys());
+            System.out.printf("%n===== Soak with faults: %.0f s of load (last journey ended at %.0f s), %d journeys =====%n",
+                    loadSeconds, loadEnded, load.journeys());
             System.out.println("load average (/proc/loadavg): " + String.join(" | ", loadAverages));
             System.out.printf("Redis stopped %.1f–%.1f s; node 2 killed at %.1f s, ready at %.1f s (%.1f s down)%n",
                     redisStopped, redisBack, nodeKilled, nodeBack, nodeBack - nodeKilled);
 
             System.out.println("\n-- operations (latency of successful ones, ms; a retry on the other node is included) --");
             for (String op : SoakLoad.OPERATIONS) {
-                System.out.println(recorder.summary(op, 0, loadEnded));
+                LatencyRecorder.Summary all = recorder.summary(op, 0, loadEnded);
+                System.out.println(new LatencyRecorder.Summary(op, all.attempted(), all.succeeded(), loadSeconds, all.p50(),
+                        all.p90(), all.p99(), all.max()));
             }
-            System.out.printf("requests sent to a dead node and retried on the other: %d refused, %d died in flight;"
-                    + " no node answered: %d%n", load.refusedByDeadNode.get(), load.diedInFlight.get(), load.noNodeAnswered.get());
+            System.out.printf("balancer: %d requests answered; sent to a dead node and retried on the other: %d refused,"
+                    + " %d died in flight; no node answered: %d%n", balancer.forwarded.get(),
+                    balancer.refusedByDeadNode.get(), balancer.diedInFlight.get(), balancer.noNodeAnswered.get());
             load.problems.forEach((p, n) -> System.out.printf("  failure x%d: %s%n", n.get(), p));
 
             System.out.println("\n-- logins (password grant + browser flow) --");
@@ -330,7 +345,8 @@ public final class SoakBench {
                     end.auditStreamSeqs().size(), streamGaps.isEmpty() ? "ok" : streamGaps);
             System.out.printf("| verifier: file / stream | %s / %s | intact |%n", verified.get(0), verified.get(1));
             System.out.printf("| outbox pending at the end (by topic) | %s | 0 |%n", end.outboxPending());
-            System.out.printf("drain after the load: %.1f s (bound %s)%n", drainSeconds, end.drained() ? "not reached" : "REACHED");
+            System.out.printf("waiting for delivery after the load: %.1f s, %s%n", drainSeconds,
+                    end.drained() ? "everything delivered" : "NOT everything delivered within the bound");
             goal(end.auditRecords() == end.auditHead(), "one chain without holes in the database",
                     end.auditRecords() + " records, head " + end.auditHead());
             goal(fileGaps.isEmpty() && streamGaps.isEmpty(), "0 audit records lost or doubled in file and stream",

@@ -5,8 +5,6 @@ import io.keycloakguard.it.harness.Tokens;
 import io.keycloakguard.it.load.LatencyRecorder;
 import io.restassured.response.Response;
 
-import java.io.IOException;
-import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,23 +13,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 
 /**
  * The soak's mixed load: each thread runs journeys (a login by password grant or, every {@code browserEvery}-th,
- * through the browser flow; two refreshes; a logout) one after another. Every request goes to the next node in
- * turn, as a round-robin load balancer would; a browser login stays on one node for its pages and code exchange
- * (a sticky balancer).
+ * through the browser flow; two refreshes; a logout) one after another, all through the {@link SoakBalancer}.
  * <p>
- * A request a node does not answer is what a load balancer retries on the other node: a refused connection
- * (the node is down; the request never reached Keycloak) and a connection that died with the request in
- * flight (the node was killed while working on it) are counted as "sent to a dead node", not as failures, and
- * the request is sent again to the other node. Only an answer that is not the expected one, or no node
- * answering at all, is a failure. A logout whose first attempt died in flight and whose retry is refused
- * (400: the session is already gone) was committed by the killed node; it counts as a logout, and the end
- * check demands its revocation like any other.
+ * A logout whose first attempt died with its node and whose retry on the other node is refused (400) may have
+ * been committed by the dead node: the user's sessions (admin API) decide. If the session is gone, it counts
+ * as logged out (and the end check demands its revocation like any other); otherwise as a failed logout.
  * <p>
- * The first journey of each user leaves its session open: the control group, whose tokens the revocation
+ * The first journey of every fourth user leaves its session open: the control group, whose tokens the revocation
  * client must still accept at the end.
  */
 final class SoakLoad {
@@ -55,35 +48,31 @@ final class SoakLoad {
         static Result of(Response response, int expected) {
             boolean ok = response.statusCode() == expected;
             return new Result(ok, response.statusCode(), ok && expected == 200 ? response.as(Map.class) : null,
-                    ok ? null : response.statusCode() + " " + abbreviate(response.asString()), false);
-        }
-
-        Result afterDeathInFlight(boolean died) {
-            return died ? new Result(ok, status, tokens, problem, true) : this;
+                    ok ? null : response.statusCode() + " " + abbreviate(response.asString()),
+                    response.header(SoakBalancer.RETRIED_AFTER_DEATH) != null);
         }
     }
 
-    private final List<String> nodes;
+    private final String baseUrl;
+    private final BiPredicate<String, String> sessionExists;
     private final String realm;
     private final String client;
     private final List<String> users;
     private final int browserEvery;
     private final LatencyRecorder recorder;
-    private final AtomicLong nextNode = new AtomicLong();
     private final AtomicLong nextJourney = new AtomicLong();
     private final Map<String, AtomicBoolean> controlTaken = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
 
-    final AtomicLong refusedByDeadNode = new AtomicLong();
-    final AtomicLong diedInFlight = new AtomicLong();
-    final AtomicLong noNodeAnswered = new AtomicLong();
     final Queue<Session> loggedOut = new ConcurrentLinkedQueue<>();
     final Queue<Session> keptOpen = new ConcurrentLinkedQueue<>();
     final Map<String, AtomicLong> problems = new ConcurrentHashMap<>();
 
-    SoakLoad(List<String> nodes, String realm, String client, List<String> users, int browserEvery,
-             LatencyRecorder recorder) {
-        this.nodes = List.copyOf(nodes);
+    /** {@code sessionExists} answers (user, session id) from Keycloak's admin API. */
+    SoakLoad(String baseUrl, String realm, String client, List<String> users, int browserEvery,
+             LatencyRecorder recorder, BiPredicate<String, String> sessionExists) {
+        this.baseUrl = baseUrl;
+        this.sessionExists = sessionExists;
         this.realm = realm;
         this.client = client;
         this.users = List.copyOf(users);
@@ -118,8 +107,9 @@ final class SoakLoad {
 
     private void journey(long n) {
         // Consecutive journeys take different users: one user rarely has two logins in flight.
-        String user = users.get((int) (n % users.size()));
-        boolean control = controlTaken.get(user).compareAndSet(false, true);
+        int index = (int) (n % users.size());
+        String user = users.get(index);
+        boolean control = index % 4 == 0 && controlTaken.get(user).compareAndSet(false, true);
         boolean browser = n % browserEvery == browserEvery - 1;
         Result login = timed(browser ? BROWSER_LOGIN : PASSWORD_LOGIN,
                 browser ? base -> browserLogin(base, user) : base -> Result.of(
@@ -146,8 +136,11 @@ final class SoakLoad {
         Result logout = timed(LOGOUT, base -> Result.of(Tokens.logoutResponse(base, realm, client, last), 204));
         if (logout.ok()) {
             loggedOut.add(new Session(user, claims, false));
-        } else if (logout.diedInFlight() && logout.status() == 400) {
+        } else if (logout.diedInFlight() && logout.status() == 400
+                && !sessionExists.test(user, (String) claims.get("sid"))) {
             loggedOut.add(new Session(user, claims, true));
+        } else {
+            problem(LOGOUT, logout);
         }
     }
 
@@ -155,53 +148,30 @@ final class SoakLoad {
         try {
             Map<String, Object> tokens = new BrowserSession(base).login(realm, client, REDIRECT, user, PASSWORD);
             return new Result(true, 200, tokens, null, false);
-        } catch (AssertionError e) {
+        } catch (AssertionError | RuntimeException e) {
             return new Result(false, 0, null, abbreviate(e.getMessage()), false);
         }
     }
 
-    /** Sends a request as a load balancer would, records its latency (retries included) and any problem. */
+    /** Sends a request through the balancer, records its latency (a retry on the other node included). */
     private Result timed(String operation, Function<String, Result> request) {
         long started = System.nanoTime();
-        Result result = balance(request);
+        Result result;
+        try {
+            result = request.apply(baseUrl);
+        } catch (Exception e) {
+            // The balancer itself did not answer: nothing a retry would change, a failure of the run.
+            result = new Result(false, 0, null, e.getClass().getSimpleName() + ": " + abbreviate(e.getMessage()), false);
+        }
         recorder.record(operation, started, System.nanoTime(), result.ok());
-        if (!result.ok() && !(LOGOUT.equals(operation) && result.diedInFlight() && result.status() == 400)) {
-            problems.computeIfAbsent(operation + ": " + result.problem(), k -> new AtomicLong()).incrementAndGet();
+        if (!result.ok() && !LOGOUT.equals(operation)) {
+            problem(operation, result);
         }
         return result;
     }
 
-    private Result balance(Function<String, Result> request) {
-        int first = (int) (nextNode.getAndIncrement() % nodes.size());
-        boolean died = false;
-        for (int i = 0; i < nodes.size(); i++) {
-            try {
-                return request.apply(nodes.get((first + i) % nodes.size())).afterDeathInFlight(died);
-            } catch (Exception e) {
-                // RestAssured rethrows the HTTP client's IOExceptions undeclared; BrowserSession wraps them.
-                IOException transport = transportFailure(e);
-                if (transport == null) {
-                    return new Result(false, 0, null, e.getClass().getSimpleName() + ": " + abbreviate(e.getMessage()), died);
-                }
-                if (transport instanceof ConnectException) {
-                    refusedByDeadNode.incrementAndGet();
-                } else {
-                    diedInFlight.incrementAndGet();
-                    died = true;
-                }
-            }
-        }
-        noNodeAnswered.incrementAndGet();
-        return new Result(false, 0, null, "no node answered", died);
-    }
-
-    private static IOException transportFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IOException io) {
-                return io;
-            }
-        }
-        return null;
+    private void problem(String operation, Result result) {
+        problems.computeIfAbsent(operation + ": " + result.problem(), k -> new AtomicLong()).incrementAndGet();
     }
 
     private static String abbreviate(String s) {

@@ -1,0 +1,135 @@
+package io.keycloakguard.bench;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The soak's load balancer: a reverse proxy on 127.0.0.1 in front of the Keycloak nodes, one address for every
+ * client as in a deployment (Keycloak builds its issuer and page URLs from the {@code X-Forwarded-*} headers it
+ * adds, which the harness Keycloak trusts from 127.0.0.1). Each request goes to the next node in turn (round
+ * robin, not sticky: a browser login's pages and its code exchange may land on different nodes).
+ * <p>
+ * A node that does not answer is retried on the other node, as a balancer with passive health checks does:
+ * a refused connection (the node is down; Keycloak never saw the request) and a connection that died with the
+ * request in flight (the node was killed while working on it, or a pooled connection to it had died) are
+ * counted here, not as failures. A response that went through such a death carries {@link #RETRIED_AFTER_DEATH}:
+ * the dead node may have committed the request before it died.
+ */
+final class SoakBalancer implements AutoCloseable {
+
+    static final String RETRIED_AFTER_DEATH = "X-Soak-Retried-After-Death";
+
+    /** Hop-by-hop headers, and those Java's HTTP client sets itself. */
+    private static final Set<String> NOT_FORWARDED = Set.of("host", "connection", "content-length", "expect",
+            "upgrade", "transfer-encoding", "keep-alive", "te", "trailer", "proxy-connection");
+
+    private final List<String> nodes;
+    private final HttpServer server;
+    private final ExecutorService workers = Executors.newFixedThreadPool(32, r -> {
+        Thread t = new Thread(r, "soak-balancer");
+        t.setDaemon(true);
+        return t;
+    });
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+    private final AtomicLong next = new AtomicLong();
+
+    final AtomicLong forwarded = new AtomicLong();
+    final AtomicLong refusedByDeadNode = new AtomicLong();
+    final AtomicLong diedInFlight = new AtomicLong();
+    final AtomicLong noNodeAnswered = new AtomicLong();
+
+    SoakBalancer(List<String> nodes) throws IOException {
+        this.nodes = List.copyOf(nodes);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
+        server.createContext("/", this::handle);
+        server.setExecutor(workers);
+        server.start();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            int first = (int) (next.getAndIncrement() % nodes.size());
+            boolean died = false;
+            for (int i = 0; i < nodes.size(); i++) {
+                HttpRequest request = forward(exchange, nodes.get((first + i) % nodes.size()), body);
+                HttpResponse<byte[]> response;
+                try {
+                    response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                } catch (ConnectException e) {
+                    refusedByDeadNode.incrementAndGet();
+                    continue;
+                } catch (IOException e) {
+                    diedInFlight.incrementAndGet();
+                    died = true;
+                    continue;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                forwarded.incrementAndGet();
+                response.headers().map().forEach((name, values) -> {
+                    if (!name.startsWith(":") && !NOT_FORWARDED.contains(name.toLowerCase())) {
+                        exchange.getResponseHeaders().put(name, values);
+                    }
+                });
+                if (died) {
+                    exchange.getResponseHeaders().set(RETRIED_AFTER_DEATH, "true");
+                }
+                byte[] content = response.body();
+                exchange.sendResponseHeaders(response.statusCode(), content.length == 0 ? -1 : content.length);
+                if (content.length > 0) {
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        out.write(content);
+                    }
+                }
+                return;
+            }
+            noNodeAnswered.incrementAndGet();
+            exchange.sendResponseHeaders(502, -1);
+        }
+    }
+
+    private HttpRequest forward(HttpExchange exchange, String node, byte[] body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(node + exchange.getRequestURI()))
+                .timeout(Duration.ofSeconds(60))
+                .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        exchange.getRequestHeaders().forEach((name, values) -> {
+            if (!NOT_FORWARDED.contains(name.toLowerCase()) && !name.toLowerCase().startsWith("x-forwarded-")) {
+                values.forEach(v -> b.header(name, v));
+            }
+        });
+        int port = server.getAddress().getPort();
+        return b.header("X-Forwarded-Host", "127.0.0.1:" + port).header("X-Forwarded-Port", String.valueOf(port))
+                .header("X-Forwarded-Proto", "http")
+                .header("X-Forwarded-For", exchange.getRemoteAddress().getAddress().getHostAddress())
+                .build();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        workers.shutdownNow();
+    }
+}
