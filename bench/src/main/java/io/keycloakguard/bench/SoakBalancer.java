@@ -12,10 +12,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -24,7 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * adds, which the harness Keycloak trusts from 127.0.0.1). Each request goes to the next node in turn (round
  * robin, not sticky: a browser login's pages and its code exchange may land on different nodes).
  * <p>
- * A node that does not answer is retried on the other node, as a balancer with passive health checks does:
+ * Like a balancer with active health checks, it sends requests only to nodes whose {@code /health/ready} (on
+ * the management port) answered 200 at the last check (every 500 ms): a restarting Keycloak accepts
+ * connections while it boots and answers them "503 Bootstrap in progress", which no balancer would pass on.
+ * When no node is ready it tries them all. A node that does not answer is marked not ready at once and the
+ * request is retried on the other node, as a balancer with passive health checks does:
  * a refused connection (the node is down; Keycloak never saw the request) and a connection that died with the
  * request in flight (the node was killed while working on it, or a pooled connection to it had died) are
  * counted here, not as failures. A response that went through such a death carries {@link #RETRIED_AFTER_DEATH}:
@@ -36,9 +45,19 @@ final class SoakBalancer implements AutoCloseable {
 
     /** Hop-by-hop headers, and those Java's HTTP client sets itself. */
     private static final Set<String> NOT_FORWARDED = Set.of("host", "connection", "content-length", "expect",
-            "upgrade", "transfer-encoding", "keep-alive", "te", "trailer", "proxy-connection");
+            "upgrade", "http2-settings", "transfer-encoding", "keep-alive", "te", "trailer", "proxy-connection");
 
-    private final List<String> nodes;
+    /** A node: its base URL (requests) and its management URL (health checks). */
+    record Node(String baseUrl, String managementUrl) {
+    }
+
+    private final List<Node> nodes;
+    private final Map<Node, Boolean> ready = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService healthChecks = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "soak-balancer-health");
+        t.setDaemon(true);
+        return t;
+    });
     private final HttpServer server;
     private final ExecutorService workers = Executors.newFixedThreadPool(32, r -> {
         Thread t = new Thread(r, "soak-balancer");
@@ -53,9 +72,13 @@ final class SoakBalancer implements AutoCloseable {
     final AtomicLong refusedByDeadNode = new AtomicLong();
     final AtomicLong diedInFlight = new AtomicLong();
     final AtomicLong noNodeAnswered = new AtomicLong();
+    final AtomicLong balancerErrors = new AtomicLong();
+    final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
 
-    SoakBalancer(List<String> nodes) throws IOException {
+    SoakBalancer(List<Node> nodes) throws IOException {
         this.nodes = List.copyOf(nodes);
+        nodes.forEach(n -> ready.put(n, true));
+        healthChecks.scheduleWithFixedDelay(this::checkHealth, 0, 500, TimeUnit.MILLISECONDS);
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
         server.createContext("/", this::handle);
         server.setExecutor(workers);
@@ -66,48 +89,88 @@ final class SoakBalancer implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            int first = (int) (next.getAndIncrement() % nodes.size());
-            boolean died = false;
-            for (int i = 0; i < nodes.size(); i++) {
-                HttpRequest request = forward(exchange, nodes.get((first + i) % nodes.size()), body);
-                HttpResponse<byte[]> response;
-                try {
-                    response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-                } catch (ConnectException e) {
-                    refusedByDeadNode.incrementAndGet();
-                    continue;
-                } catch (IOException e) {
-                    diedInFlight.incrementAndGet();
-                    died = true;
-                    continue;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-                forwarded.incrementAndGet();
-                response.headers().map().forEach((name, values) -> {
-                    if (!name.startsWith(":") && !NOT_FORWARDED.contains(name.toLowerCase())) {
-                        exchange.getResponseHeaders().put(name, values);
-                    }
-                });
-                if (died) {
-                    exchange.getResponseHeaders().set(RETRIED_AFTER_DEATH, "true");
-                }
-                byte[] content = response.body();
-                exchange.sendResponseHeaders(response.statusCode(), content.length == 0 ? -1 : content.length);
-                if (content.length > 0) {
-                    try (OutputStream out = exchange.getResponseBody()) {
-                        out.write(content);
-                    }
-                }
+    private void checkHealth() {
+        for (Node node : nodes) {
+            boolean up;
+            try {
+                up = http.send(HttpRequest.newBuilder(URI.create(node.managementUrl() + "/health/ready"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (IOException e) {
+                up = false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return;
             }
-            noNodeAnswered.incrementAndGet();
-            exchange.sendResponseHeaders(502, -1);
+            ready.put(node, up);
         }
+    }
+
+    /** The nodes to try, in order: the ready ones from the next in turn, then the others. */
+    private List<Node> order() {
+        int first = (int) (next.getAndIncrement() % nodes.size());
+        List<Node> readyFirst = new ArrayList<>();
+        List<Node> others = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            Node node = nodes.get((first + i) % nodes.size());
+            (ready.get(node) ? readyFirst : others).add(node);
+        }
+        readyFirst.addAll(others);
+        return readyFirst;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            try {
+                relay(exchange);
+            } catch (RuntimeException e) {
+                balancerErrors.incrementAndGet();
+                errors.computeIfAbsent(e.toString(), k -> new AtomicLong()).incrementAndGet();
+                exchange.sendResponseHeaders(502, -1);
+            }
+        }
+    }
+
+    private void relay(HttpExchange exchange) throws IOException {
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        boolean died = false;
+        for (Node node : order()) {
+            HttpRequest request = forward(exchange, node.baseUrl(), body);
+            HttpResponse<byte[]> response;
+            try {
+                response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            } catch (ConnectException e) {
+                refusedByDeadNode.incrementAndGet();
+                ready.put(node, false);
+                continue;
+            } catch (IOException e) {
+                diedInFlight.incrementAndGet();
+                ready.put(node, false);
+                died = true;
+                continue;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            forwarded.incrementAndGet();
+            response.headers().map().forEach((name, values) -> {
+                if (!name.startsWith(":") && !NOT_FORWARDED.contains(name.toLowerCase())) {
+                    exchange.getResponseHeaders().put(name, values);
+                }
+            });
+            if (died) {
+                exchange.getResponseHeaders().set(RETRIED_AFTER_DEATH, "true");
+            }
+            byte[] content = response.body();
+            exchange.sendResponseHeaders(response.statusCode(), content.length == 0 ? -1 : content.length);
+            if (content.length > 0) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(content);
+                }
+            }
+            return;
+        }
+        noNodeAnswered.incrementAndGet();
+        exchange.sendResponseHeaders(502, -1);
     }
 
     private HttpRequest forward(HttpExchange exchange, String node, byte[] body) {
@@ -129,6 +192,7 @@ final class SoakBalancer implements AutoCloseable {
 
     @Override
     public void close() {
+        healthChecks.shutdownNow();
         server.stop(0);
         workers.shutdownNow();
     }

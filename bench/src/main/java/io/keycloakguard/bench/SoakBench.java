@@ -100,7 +100,9 @@ public final class SoakBench {
             try (RevocationClient follower = RevocationClient.builder(jedis, REALM).keyPrefix(keyPrefix)
                     .pollBlock(Duration.ofSeconds(1)).start();
                  SoakLedger ledger = new SoakLedger(database.scratch("cluster"), jedis, keyPrefix, REALM, realmId);
-                 SoakBalancer balancer = new SoakBalancer(List.of(node1.baseUrl(), node2.baseUrl()))) {
+                 SoakBalancer balancer = new SoakBalancer(List.of(
+                         new SoakBalancer.Node(node1.baseUrl(), node1.managementUrl()),
+                         new SoakBalancer.Node(node2.baseUrl(), node2.managementUrl())))) {
                 LatencyRecorder recorder = new LatencyRecorder();
                 SoakLoad load = new SoakLoad(balancer.url(), REALM, CLIENT, users, browserEvery, recorder,
                         (user, sid) -> admin.request().get("/admin/realms/{realm}/users/{id}/sessions", REALM,
@@ -274,7 +276,10 @@ public final class SoakBench {
             System.out.printf("balancer: %d requests answered; sent to a dead node and retried on the other: %d refused,"
                     + " %d died in flight; no node answered: %d%n", balancer.forwarded.get(),
                     balancer.refusedByDeadNode.get(), balancer.diedInFlight.get(), balancer.noNodeAnswered.get());
-            load.problems.forEach((p, n) -> System.out.printf("  failure x%d: %s%n", n.get(), p));
+            balancer.errors.forEach((e, n) -> System.out.printf("  balancer error x%d: %s%n", n.get(), e));
+            load.problems.forEach((p, times) -> System.out.printf("  failure x%d (%.0f–%.0f s): %s%n", times.size(),
+                    times.stream().mapToDouble(Double::doubleValue).min().orElse(0),
+                    times.stream().mapToDouble(Double::doubleValue).max().orElse(0), p));
 
             System.out.println("\n-- logins (password grant + browser flow) --");
             System.out.println("| window | attempted | succeeded | failed |");

@@ -66,7 +66,8 @@ final class SoakLoad {
 
     final Queue<Session> loggedOut = new ConcurrentLinkedQueue<>();
     final Queue<Session> keptOpen = new ConcurrentLinkedQueue<>();
-    final Map<String, AtomicLong> problems = new ConcurrentHashMap<>();
+    /** Failures by operation and answer (numbers masked), with the times (s) they happened. */
+    final Map<String, Queue<Double>> problems = new ConcurrentHashMap<>();
 
     /** {@code sessionExists} answers (user, session id) from Keycloak's admin API. */
     SoakLoad(String baseUrl, String realm, String client, List<String> users, int browserEvery,
@@ -171,7 +172,8 @@ final class SoakLoad {
     }
 
     private void problem(String operation, Result result) {
-        problems.computeIfAbsent(operation + ": " + result.problem(), k -> new AtomicLong()).incrementAndGet();
+        problems.computeIfAbsent(operation + ": " + result.problem().replaceAll("\\d+", "N"),
+                k -> new ConcurrentLinkedQueue<>()).add(recorder.elapsedSeconds());
     }
 
     private static String abbreviate(String s) {
