@@ -160,6 +160,9 @@ final class SoakBalancer implements AutoCloseable {
             if (died) {
                 exchange.getResponseHeaders().set(RETRIED_AFTER_DEATH, "true");
             }
+            // One connection per request: Java's client reused connections the JDK server had already closed,
+            // and a POST on such a connection (a browser login's form) failed with no response (~4 % of them).
+            exchange.getResponseHeaders().set("Connection", "close");
             byte[] content = response.body();
             exchange.sendResponseHeaders(response.statusCode(), content.length == 0 ? -1 : content.length);
             if (content.length > 0) {

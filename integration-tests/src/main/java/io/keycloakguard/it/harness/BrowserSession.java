@@ -31,10 +31,7 @@ public final class BrowserSession {
     private static final Pattern FORM_ACTION = Pattern.compile("<form[^>]*\\baction=\"([^\"]+)\"", Pattern.CASE_INSENSITIVE);
 
     private final String baseUrl;
-    // HTTP/1.1 as a browser speaks over plain http: Java's default first offers an h2c upgrade, which behind the
-    // soak's JDK-based balancer intermittently ended with a connection closed before any response.
     private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
