@@ -11,16 +11,33 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A private {@code redis-server} from PATH on a port of its own, keeping nothing on disk. */
+/**
+ * A private {@code redis-server} from PATH on a port of its own: keeping nothing on disk, or (append-only)
+ * keeping every write in an append-only file fsynced per write, so that a stop and restart loses nothing.
+ */
 final class ProcessRedis implements TestRedis {
 
     private final int port;
     private final Path dir;
+    private final boolean appendOnly;
     private Process process;
 
     ProcessRedis(int port, Path dir) {
+        this(port, dir, false);
+    }
+
+    ProcessRedis(int port, Path dir, boolean appendOnly) {
         this.port = port;
         this.dir = dir;
+        this.appendOnly = appendOnly;
+        if (appendOnly) {
+            try {
+                // A port can come round again: never load what an earlier run left there.
+                DistributionKeycloak.deleteTree(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot clear " + dir, e);
+            }
+        }
         start();
     }
 
@@ -55,7 +72,8 @@ final class ProcessRedis implements TestRedis {
         try {
             Files.createDirectories(dir);
             process = new ProcessBuilder(List.of("redis-server", "--port", String.valueOf(port),
-                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()))
+                    "--bind", "127.0.0.1", "--save", "", "--appendonly", appendOnly ? "yes" : "no",
+                    "--appendfsync", "always", "--dir", dir.toString()))
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("redis.log").toFile())
                     .start();

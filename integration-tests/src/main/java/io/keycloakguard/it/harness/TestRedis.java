@@ -39,6 +39,17 @@ public interface TestRedis extends AutoCloseable {
         return new EmbeddedTestRedis(port);
     }
 
+    /**
+     * A private {@code redis-server} from PATH with append-only persistence (fsync per write), as the
+     * revocation contract recommends for production: a stop and restart keeps every key and stream entry.
+     */
+    static TestRedis privatePersistentOn(int port) {
+        if (!ProcessRedis.onPath()) {
+            throw new IllegalStateException("A persistent private Redis needs redis-server on PATH");
+        }
+        return new ProcessRedis(port, Settings.workDir().resolve("redis-aof-" + port), true);
+    }
+
     default int port() {
         int port = URI.create(url()).getPort();
         return port == -1 ? 6379 : port;
