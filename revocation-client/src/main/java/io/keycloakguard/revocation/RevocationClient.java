@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -21,6 +23,7 @@ import java.util.logging.Logger;
  * <pre>{@code
  * RevocationClient revocations = RevocationClient.builder(RedisClient.create("redis://redis:6379"), "my-realm")
  *         .keyPrefix("kcguard:").start();
+ * revocations.awaitReady(Duration.ofSeconds(10)); // before serving: until then nothing is known to be revoked
  * if (revocations.isRevoked(verifiedClaims)) { reject(); }
  * }</pre>
  */
@@ -40,6 +43,7 @@ public final class RevocationClient implements AutoCloseable {
     private volatile StreamEntryID lastId = new StreamEntryID(0, 0);
     private volatile Instant lastContact = Instant.EPOCH;
     private volatile long snapshotLoads;
+    private final CountDownLatch firstSnapshot = new CountDownLatch(1);
     private volatile boolean running = true;
 
     private RevocationClient(Builder b) {
@@ -75,7 +79,17 @@ public final class RevocationClient implements AutoCloseable {
         return live.isRevoked(jti, sid, sub, azp, iat);
     }
 
-    /** How long since Redis last answered this client. */
+    /**
+     * Waits until the snapshot has been loaded once. Until then the client knows no revocation: without
+     * {@code failClosedWhenStale} it would accept every token, so a resource server calls this before serving.
+     *
+     * @return whether the snapshot loaded within the timeout
+     */
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        return firstSnapshot.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** How long since Redis last answered this client (since the epoch before the first answer: stale). */
     public Duration staleness() {
         return Duration.between(lastContact, clock.instant());
     }
@@ -146,6 +160,7 @@ public final class RevocationClient implements AutoCloseable {
         lastId = streamEnd;
         lastContact = clock.instant();
         snapshotLoads++;
+        firstSnapshot.countDown();
     }
 
     private boolean fellBehindTrimmedStream() {
@@ -230,7 +245,7 @@ public final class RevocationClient implements AutoCloseable {
             return this;
         }
 
-        /** Starts following in a daemon thread; the snapshot loads in the background. */
+        /** Starts following in a daemon thread; the snapshot loads in the background: see {@link #awaitReady}. */
         public RevocationClient start() {
             return new RevocationClient(this).startFollowing();
         }

@@ -77,12 +77,13 @@ class RevocationFeedIT {
     }
 
     @Test
-    void userRevocationsMergeToTheLatestTime() {
+    void userRevocationsMergeToTheLatestTime() throws InterruptedException {
         long t = now();
         publisher.publish(jedis, Revocation.of(realm, RevocationKind.USER, "u1", null, t, t + 900, "disabled"), t);
         publisher.publish(jedis, Revocation.of(realm, RevocationKind.USER, "u1", null, t - 100, t + 300, "old"), t);
         try (RevocationClient client = client()) {
-            Await.until(() -> client.liveRevocations() == 1, Duration.ofSeconds(20), "snapshot loaded");
+            assertTrue(client.awaitReady(Duration.ofSeconds(20)), "snapshot loaded");
+            assertEquals(1, client.liveRevocations());
             assertTrue(client.isRevoked(null, null, "u1", "app", t - 50), "merged to the later time");
             assertFalse(client.isRevoked(null, null, "u1", "app", t + 1));
         }
