@@ -84,7 +84,10 @@ class SessionChooserIT {
             browser.findElement(By.id("password")).sendKeys(PASSWORD);
             browser.findElement(By.id("kc-login")).click();
 
-            WebElement listed = browser.findElement(By.cssSelector("li.guard-session[data-session-id='" + oldSid + "']"));
+            By oldSession = By.cssSelector("li.guard-session[data-session-id='" + oldSid + "']");
+            // The click does not wait for the page the form post leads to.
+            Await.until(() -> !browser.findElements(oldSession).isEmpty(), Duration.ofSeconds(15), "the chooser page");
+            WebElement listed = browser.findElement(oldSession);
             assertTrue(browser.getPageSource().contains("Too many active sessions"));
             assertTrue(listed.getText().contains("Windows"), "the device of the session: " + listed.getText());
             assertTrue(listed.getText().contains("127.0.0.1"), "the IP of the session: " + listed.getText());
