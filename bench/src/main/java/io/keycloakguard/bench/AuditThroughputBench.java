@@ -222,9 +222,8 @@ public final class AuditThroughputBench {
                         .get("refresh_token");
                 count.incrementAndGet();
                 while (System.nanoTime() < end) {
-                    Map<?, ?> tokens = RestAssured.given().formParam("grant_type", "refresh_token")
-                            .formParam("client_id", "cli").formParam("refresh_token", refresh)
-                            .post(Tokens.tokenEndpoint(env.baseUrl(), realm)).then().statusCode(200).extract().as(Map.class);
+                    Map<?, ?> tokens = Tokens.refreshResponse(env.baseUrl(), realm, "cli", refresh)
+                            .then().statusCode(200).extract().as(Map.class);
                     refresh = tokens.get("refresh_token");
                     count.incrementAndGet();
                 }

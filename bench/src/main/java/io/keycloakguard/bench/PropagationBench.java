@@ -127,11 +127,8 @@ public final class PropagationBench {
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
         System.out.printf("  %-28s p50 %6.2f  p90 %6.2f  p99 %6.2f  max %6.2f%n", label,
-                percentile(sorted, 50), percentile(sorted, 90), percentile(sorted, 99), sorted[sorted.length - 1] / 1e6);
+                LatencyRecorder.percentile(sorted, 50), LatencyRecorder.percentile(sorted, 90),
+                LatencyRecorder.percentile(sorted, 99), sorted[sorted.length - 1] / 1e6);
     }
 
-    private static double percentile(long[] sorted, double p) {
-        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(index, sorted.length - 1))] / 1e6;
-    }
 }
