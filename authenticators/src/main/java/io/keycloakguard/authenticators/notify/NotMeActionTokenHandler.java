@@ -50,10 +50,10 @@ public class NotMeActionTokenHandler extends AbstractActionTokenHandler<NotMeAct
         // The auth session exists only to carry this click; nothing continues from it.
         new AuthenticationSessionManager(session).removeAuthenticationSession(realm, authSession, true);
 
-        // Keycloak checked that the token was not used before calling us; marking it used is atomic, so of
-        // two clicks at once only one goes on.
+        // Keycloak checked that the token was not used before calling us, in its single-use store; marking it used
+        // there is atomic at once (not at commit, as a database row would be), so of two clicks only one goes on.
         long keepSeconds = Math.max(1, token.getExp() - Time.currentTime()) + 60;
-        if (!session.revokedTokens().put(token.serializeKey(), keepSeconds)) {
+        if (!session.singleUseObjects().putIfAbsent(token.serializeKey(), keepSeconds)) {
             event.detail(GUARD_EVENT, "not_me.reused").error(Errors.EXPIRED_CODE);
             return ErrorPage.error(session, null, Response.Status.BAD_REQUEST, Messages.EXPIRED_ACTION);
         }
