@@ -1,6 +1,7 @@
 package io.keycloakguard.core.outbox;
 
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.TypedQuery;
 import org.jboss.logging.Logger;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
@@ -19,21 +20,27 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 /**
  * Moves outbox rows to their sinks: right after a commit that added rows (the fast path) and every
  * {@code drain-interval} (the safety net for sink outages and for rows a dead node left behind).
  * Several nodes drain the same table: a node claims a row with a conditional update before delivering
  * it, so two nodes deliver the same row only if a claim expired, and sinks are idempotent for that case.
+ *
+ * <p>Two lanes, each with a thread of its own: topics whose sink delivers at once (revocations) and all others
+ * (audit). A revocation then never waits behind a pass that chains and ships a large audit batch.
  */
 final class OutboxDrainer {
 
     private static final Logger LOG = Logger.getLogger(OutboxDrainer.class);
 
     // Plain JPQL, not named queries: Keycloak's Quarkus build registers provider entities more than once.
+    // Ordered by the due time: IDX_GUARD_OUTBOX_TOPIC_DUE (topic, due time) for the at-once lane, IDX_GUARD_OUTBOX_DUE
+    // for the other, so that a batch costs the same with a backlog of millions.
     private static final String DUE = "select e from GuardOutboxEntity e"
-            + " where e.nextAttemptAt <= :now and (e.claimedUntil is null or e.claimedUntil < :now)"
-            + " order by e.nextAttemptAt"; // the index IDX_GUARD_OUTBOX_DUE: a batch costs the same with a backlog of millions
+            + " where e.nextAttemptAt <= :now and (e.claimedUntil is null or e.claimedUntil < :now)";
+    private static final String DUE_ORDER = " order by e.nextAttemptAt";
     // One statement claims the whole batch; the pass's own claim id tells which of the rows this pass won.
     private static final String CLAIM = "update GuardOutboxEntity e set e.claimedBy = :claim, e.claimedUntil = :until"
             + " where e.id in :ids and (e.claimedUntil is null or e.claimedUntil < :now)";
@@ -43,91 +50,134 @@ final class OutboxDrainer {
     private final KeycloakSessionFactory sessionFactory;
     private final OutboxSettings settings;
     private final String node = "node-" + UUID.randomUUID().toString().substring(0, 8);
-    private final ScheduledExecutorService executor;
     static final long GATHER_MILLIS = 200;
 
-    private final AtomicBoolean drainQueued = new AtomicBoolean();
-    private final AtomicBoolean gatherQueued = new AtomicBoolean();
-    private final Map<String, Boolean> atOnce = new ConcurrentHashMap<>();
     private final Set<String> failingTopics = ConcurrentHashMap.newKeySet();
     private final OutboxMetrics metrics;
+    private volatile Set<String> atOnceTopics = Set.of();
+    private Lane atOnce;
+    private Lane gathered;
 
     OutboxDrainer(KeycloakSessionFactory sessionFactory, OutboxSettings settings, OutboxMetrics metrics) {
         this.sessionFactory = sessionFactory;
         this.settings = settings;
         this.metrics = metrics;
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "keycloak-guard-outbox");
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     void start() {
-        metrics.topics(sessionFactory.getProviderFactoriesStream(OutboxSink.class).map(f -> f.getId()).toList());
-        long interval = settings.drainInterval().toMillis();
-        executor.scheduleWithFixedDelay(this::drain, interval, interval, TimeUnit.MILLISECONDS);
+        List<OutboxSinkFactory> sinks = sessionFactory.getProviderFactoriesStream(OutboxSink.class)
+                .map(f -> (OutboxSinkFactory) f).toList();
+        metrics.topics(sinks.stream().map(OutboxSinkFactory::getId).toList());
+        atOnceTopics = sinks.stream().filter(OutboxSinkFactory::deliverAtOnce).map(OutboxSinkFactory::getId)
+                .collect(Collectors.toUnmodifiableSet());
+        // Rows of a topic without a sink go to the gathered lane, which retries them with a warning.
+        gathered = new Lane("keycloak-guard-outbox", atOnceTopics.isEmpty() ? "" : " and e.topic not in :topics",
+                GATHER_MILLIS, true);
+        gathered.start();
+        if (!atOnceTopics.isEmpty()) {
+            atOnce = new Lane("keycloak-guard-outbox-now", " and e.topic in :topics", 0, false);
+            atOnce.start();
+        }
     }
 
     /**
-     * Called after a commit that added rows of these topics; coalesces bursts into one pass. A pass starts at once
-     * if a topic asks for it, else after {@link #GATHER_MILLIS}, so that one pass takes the rows of many requests.
+     * Called after a commit that added rows of these topics; coalesces bursts into one pass per lane. A pass of
+     * the at-once lane starts at once, one of the other lane after {@link #GATHER_MILLIS}, so that it takes the
+     * rows of many requests.
      */
     void drainSoon(Set<String> topics) {
-        if (topics.stream().anyMatch(this::deliverAtOnce)) {
-            if (drainQueued.compareAndSet(false, true)) {
-                executor.execute(() -> {
-                    drainQueued.set(false);
-                    drain();
-                });
-            }
-        } else if (gatherQueued.compareAndSet(false, true)) {
-            executor.schedule(() -> {
-                gatherQueued.set(false);
-                drain();
-            }, GATHER_MILLIS, TimeUnit.MILLISECONDS);
+        Set<String> now = atOnceTopics;
+        if (atOnce != null && topics.stream().anyMatch(now::contains)) {
+            atOnce.soon();
         }
-    }
-
-    private boolean deliverAtOnce(String topic) {
-        return atOnce.computeIfAbsent(topic, t -> {
-            OutboxSinkFactory factory = (OutboxSinkFactory) sessionFactory.getProviderFactory(OutboxSink.class, t);
-            return factory == null || factory.deliverAtOnce();
-        });
+        if (gathered != null && !now.containsAll(topics)) {
+            gathered.soon();
+        }
     }
 
     void stop() {
-        executor.shutdownNow();
-    }
-
-    private void drain() {
-        try {
-            int claimed;
-            do {
-                claimed = drainOnce();
-            } while (claimed == settings.batchSize());
-            metrics.backlog(KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, OutboxBacklog::all));
-        } catch (RuntimeException e) {
-            // The database itself failed (e.g. during shutdown); the rows stay and the next pass retries.
-            LOG.debugf(e, "Outbox pass failed");
+        if (atOnce != null) {
+            atOnce.stop();
+        }
+        if (gathered != null) {
+            gathered.stop();
         }
     }
 
-    private int drainOnce() {
-        List<OutboxRecord> claimed = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, this::claimDue);
+    /** A thread that drains the rows of some topics. */
+    private final class Lane {
+
+        private final String topicCondition;
+        private final long delayMillis;
+        private final boolean refreshesBacklog;
+        private final ScheduledExecutorService executor;
+        private final AtomicBoolean queued = new AtomicBoolean();
+
+        Lane(String threadName, String topicCondition, long delayMillis, boolean refreshesBacklog) {
+            this.topicCondition = topicCondition;
+            this.delayMillis = delayMillis;
+            this.refreshesBacklog = refreshesBacklog;
+            this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, threadName);
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        void start() {
+            long interval = settings.drainInterval().toMillis();
+            executor.scheduleWithFixedDelay(this::drain, interval, interval, TimeUnit.MILLISECONDS);
+        }
+
+        void soon() {
+            if (queued.compareAndSet(false, true)) {
+                executor.schedule(() -> {
+                    queued.set(false);
+                    drain();
+                }, delayMillis, TimeUnit.MILLISECONDS);
+            }
+        }
+
+        void stop() {
+            executor.shutdownNow();
+        }
+
+        private void drain() {
+            try {
+                int claimed;
+                do {
+                    claimed = drainOnce(this);
+                } while (claimed == settings.batchSize());
+                // One lane keeps the backlog gauges current (a whole-table count is not worth a revocation's pass).
+                if (refreshesBacklog) {
+                    metrics.backlog(KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, OutboxBacklog::all));
+                }
+            } catch (RuntimeException e) {
+                // The database itself failed (e.g. during shutdown); the rows stay and the next pass retries.
+                LOG.debugf(e, "Outbox pass failed");
+            }
+        }
+    }
+
+    private int drainOnce(Lane lane) {
+        List<OutboxRecord> claimed = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory,
+                session -> claimDue(session, lane));
         Map<String, List<OutboxRecord>> byTopic = new LinkedHashMap<>();
         claimed.forEach(r -> byTopic.computeIfAbsent(r.topic(), t -> new ArrayList<>()).add(r));
         byTopic.forEach(this::deliver);
         return claimed.size();
     }
 
-    private List<OutboxRecord> claimDue(KeycloakSession session) {
+    private List<OutboxRecord> claimDue(KeycloakSession session, Lane lane) {
         EntityManager em = em(session);
         long now = System.currentTimeMillis();
-        List<GuardOutboxEntity> due = em.createQuery(DUE, GuardOutboxEntity.class)
+        TypedQuery<GuardOutboxEntity> query = em.createQuery(DUE + lane.topicCondition + DUE_ORDER, GuardOutboxEntity.class)
                 .setParameter("now", now)
-                .setMaxResults(settings.batchSize())
-                .getResultList();
+                .setMaxResults(settings.batchSize());
+        if (!lane.topicCondition.isEmpty()) {
+            query.setParameter("topics", atOnceTopics);
+        }
+        List<GuardOutboxEntity> due = query.getResultList();
         if (due.isEmpty()) {
             return List.of();
         }

@@ -16,15 +16,18 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The session limiter's per-login cost with 1,000 and with 100,000 active sessions in the realm.
+ * The per-login cost of the session limiter and the device checks with 1,000 and with 100,000 active sessions
+ * (and as many recorded sign-ins) in the realm.
  *
  * <p>A realm {@code guard-scale} with a cheap password hash (pbkdf2-sha256, 1 iteration) so that seeding
- * real Keycloak sessions through password grants is fast; users {@code seed-N} get 10 sessions each.
- * At each size, a probe user logs in alternately through a client whose direct-grant flow ends with the
- * limiter (realm limit 5) and through a client with Keycloak's stock direct-grant flow, and logs out after
- * each login so that its own session count stays the same. Reported: latency of the login request.
+ * real Keycloak sessions through password grants is fast; users {@code seed-N} get 10 sessions each, through a
+ * direct-grant flow with the device recorder, so that the login history grows with the sessions.
+ * At each size, a probe user logs in alternately through a client whose direct-grant flow runs the new-device
+ * condition (its device and history lookups; on the probe's known network it does not step up), the limiter
+ * (realm limit 5) and the device recorder, and through a client with Keycloak's stock direct-grant flow, and logs
+ * out after each login so that its own session count stays the same. Reported: latency of the login request.
  */
-public final class SessionLimitScaleBench {
+public final class SessionScaleBench {
 
     static final String REALM = "guard-scale";
     static final String PASSWORD = "pw-seed";
@@ -38,15 +41,23 @@ public final class SessionLimitScaleBench {
             createRealm(env);
             AuthFlows flows = new AuthFlows(env.admin(), REALM);
             flows.copy("direct grant", "limited-dg");
-            String execution = flows.addRequired("limited-dg", "guard-session-limit");
-            Response saved = flows.saveConfig(execution, "scale-limit", Map.of("realmLimit", "5"));
-            if (saved.statusCode() != 201) {
-                throw new IllegalStateException(saved.asString());
-            }
+            flows.addSubflow("limited-dg", "limited-dg step-up", "CONDITIONAL");
+            saveConfig(flows, flows.addRequired("limited-dg step-up", "guard-condition-new-device"), "scale-new-network",
+                    Map.of("newIf", "network", "compareLastLogins", "20"));
+            flows.addRequired("limited-dg step-up", "direct-grant-validate-otp");
+            saveConfig(flows, flows.addRequired("limited-dg", "guard-session-limit"), "scale-limit",
+                    Map.of("realmLimit", "5"));
+            saveConfig(flows, flows.addRequired("limited-dg", "guard-device-recorder"), "scale-recorder",
+                    Map.of("keepLogins", "20", "notifyNewDevice", "false"));
+            flows.copy("direct grant", "recorded-dg");
+            saveConfig(flows, flows.addRequired("recorded-dg", "guard-device-recorder"), "seed-recorder",
+                    Map.of("keepLogins", "20", "notifyNewDevice", "false"));
             flows.createClient("limited", "http://127.0.0.1:9/cb", null, "limited-dg", Map.of());
             flows.createClient("stock", "http://127.0.0.1:9/cb", null, null, Map.of());
-            flows.createClient("seeder", "http://127.0.0.1:9/cb", null, null, Map.of());
+            flows.createClient("seeder", "http://127.0.0.1:9/cb", null, "recorded-dg", Map.of());
             env.admin().createUser(REALM, "probe", PASSWORD);
+            // One recorded sign-in first: the probe's network is then known and the condition does not step up.
+            loginLogout(env, "seeder");
 
             seed(env, small);
             analyze(env);
@@ -55,16 +66,40 @@ public final class SessionLimitScaleBench {
             analyze(env);
             Result atLarge = measure(env, samples);
 
-            System.out.printf("%nSession limiter per-login cost (direct grant, %d alternating samples per client)%n", samples);
+            System.out.printf("%nSession limiter and device checks, per-login cost (direct grant, %d alternating samples per client)%n", samples);
             atSmall.print();
             atLarge.print();
-            System.out.printf("Keycloak reports %d active sessions in the realm at the end%n", activeSessions(env));
+            System.out.printf("Keycloak reports %d active sessions in the realm at the end; %d login-history rows,"
+                            + " of which %d are the probe's through the measured flow (the recorder keeps 20)%n",
+                    activeSessions(env), count(env, "guard_login_history", "true"),
+                    count(env, "guard_login_history", "client_id = 'limited'"));
             System.out.printf("ratio limited p50 large/small: %.3f, mean: %.3f%n",
                     atLarge.limited.p50 / atSmall.limited.p50, atLarge.limited.mean / atSmall.limited.mean);
             // Normalised by the stock flow measured alternately at the same size: what the limiter adds.
             System.out.printf("ratio (limited/stock) large/small: p50 %.3f, mean %.3f%n",
                     (atLarge.limited.p50 / atLarge.stock.p50) / (atSmall.limited.p50 / atSmall.stock.p50),
                     (atLarge.limited.mean / atLarge.stock.mean) / (atSmall.limited.mean / atSmall.stock.mean));
+        }
+    }
+
+    private static void saveConfig(AuthFlows flows, String execution, String alias, Map<String, String> config) {
+        Response saved = flows.saveConfig(execution, alias, config);
+        if (saved.statusCode() != 201) {
+            throw new IllegalStateException("Config " + alias + " refused: " + saved.asString());
+        }
+    }
+
+    /** A count in the database (PostgreSQL runs only), or -1. */
+    private static long count(GuardEnvironment env, String table, String where) throws Exception {
+        var db = env.database();
+        if (!"postgres".equals(db.vendor())) {
+            return -1;
+        }
+        try (var c = java.sql.DriverManager.getConnection(db.url(), db.username(), db.password());
+             var st = c.createStatement();
+             var rs = st.executeQuery("select count(*) from " + db.schema() + "." + table + " where " + where)) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 
@@ -82,6 +117,8 @@ public final class SessionLimitScaleBench {
              var st = c.createStatement()) {
             st.execute("ANALYZE " + db.schema() + ".offline_user_session");
             st.execute("ANALYZE " + db.schema() + ".offline_client_session");
+            st.execute("ANALYZE " + db.schema() + ".guard_login_history");
+            st.execute("ANALYZE " + db.schema() + ".guard_device");
         }
     }
 
@@ -194,6 +231,6 @@ public final class SessionLimitScaleBench {
         return took;
     }
 
-    private SessionLimitScaleBench() {
+    private SessionScaleBench() {
     }
 }
