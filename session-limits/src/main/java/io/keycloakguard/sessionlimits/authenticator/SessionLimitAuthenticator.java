@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import io.keycloakguard.core.flow.LoginFlows;
 import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.common.Profile;
 import org.keycloak.common.util.Time;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.events.EventBuilder;
@@ -143,7 +144,12 @@ final class SessionLimitAuthenticator implements Authenticator {
         // READ COMMITTED each statement sees what was committed before it started).
         Set<String> counted = new HashSet<>(reservations.pending(limit.clientScope(), now));
         if (limit.clientScope() == null) {
-            counted.addAll(sessions.storedOnlineSessionIds(now));
+            UserSessionsOfUser.StoredSessionIds stored = sessions.storedOnlineSessionIds(now);
+            if (fitsWithoutListing(session, config, counted, stored, newSessionId, limit)) {
+                grant(context, reservations, limit, now);
+                return;
+            }
+            counted.addAll(stored.live());
         }
         List<UserSessionModel> existing = sessions.list(config.countOfflineSessions(), limit.clientScope()).stream()
                 .filter(s -> !s.getId().equals(newSessionId)).toList();
@@ -187,6 +193,25 @@ final class SessionLimitAuthenticator implements Authenticator {
             }
             case LET_USER_CHOOSE -> context.challenge(chooser(context, sessions, existing, limit, errorMessage));
         }
+    }
+
+    /**
+     * With persistent user sessions (Keycloak 26's default) every other online session of the user is a stored row
+     * or, while its login commits, a reservation. If even every stored row, expired ones included, leaves room, the
+     * login fits, and loading Keycloak's session objects (the costliest step of a login here) is not needed; they
+     * are loaded only when sessions may have to be ended or offered.
+     */
+    private static boolean fitsWithoutListing(KeycloakSession session, SessionLimitConfig config, Set<String> reserved,
+                                              UserSessionsOfUser.StoredSessionIds stored, String newSessionId,
+                                              ResolvedLimit limit) {
+        if (config.countOfflineSessions() || !Profile.isFeatureEnabled(Profile.Feature.PERSISTENT_USER_SESSIONS)) {
+            return false;
+        }
+        Set<String> upperBound = new HashSet<>(reserved);
+        upperBound.addAll(stored.all());
+        upperBound.remove(newSessionId);
+        upperBound.removeAll(UserSessionsOfUser.endedInThisRequest(session));
+        return upperBound.size() < limit.limit();
     }
 
     private static void grant(AuthenticationFlowContext context, SessionReservations reservations, ResolvedLimit limit,

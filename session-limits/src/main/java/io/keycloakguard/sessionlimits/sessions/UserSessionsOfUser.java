@@ -60,7 +60,7 @@ public final class UserSessionsOfUser {
      * session API resolves each stored row through its cache, and in a cluster a session stored by another
      * node a moment ago can be missing from that view; the database is what every node shares.
      */
-    public List<String> storedOnlineSessionIds(long nowSeconds) {
+    public StoredSessionIds storedOnlineSessionIds(long nowSeconds) {
         int idle = Math.max(realm.getSsoSessionIdleTimeout(), realm.getSsoSessionIdleTimeoutRememberMe());
         int max = Math.max(realm.getSsoSessionMaxLifespan(), realm.getSsoSessionMaxLifespanRememberMe());
         // Equality conditions only, so that the database picks the per-user index; the user's few rows are
@@ -70,9 +70,17 @@ public final class UserSessionsOfUser {
                         + " where p.userId = :user and p.realmId = :realm and p.offline = '0'", Object[].class)
                 .setParameter("user", user.getId()).setParameter("realm", realm.getId())
                 .getResultList();
-        return rows.stream()
+        List<String> live = rows.stream()
                 .filter(r -> ((Number) r[1]).longValue() >= nowSeconds - idle && ((Number) r[2]).longValue() >= nowSeconds - max)
                 .map(r -> (String) r[0]).toList();
+        return new StoredSessionIds(live, rows.stream().map(r -> (String) r[0]).toList());
+    }
+
+    /**
+     * Stored online session ids: {@code live} within the realm's timeouts by the stored times, {@code all} every row,
+     * expired ones not yet removed included (an upper bound of what Keycloak's session API can return).
+     */
+    public record StoredSessionIds(List<String> live, List<String> all) {
     }
 
     public static SessionSummary summary(UserSessionModel s) {
