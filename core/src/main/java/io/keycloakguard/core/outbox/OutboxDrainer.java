@@ -55,8 +55,8 @@ final class OutboxDrainer {
     private final Set<String> failingTopics = ConcurrentHashMap.newKeySet();
     private final OutboxMetrics metrics;
     private volatile Set<String> atOnceTopics = Set.of();
-    private Lane atOnce;
-    private Lane gathered;
+    private volatile Lane atOnce;
+    private volatile Lane gathered;
 
     OutboxDrainer(KeycloakSessionFactory sessionFactory, OutboxSettings settings, OutboxMetrics metrics) {
         this.sessionFactory = sessionFactory;
