@@ -2,8 +2,8 @@ package io.keycloakguard.bench;
 
 import io.keycloakguard.it.harness.AuthFlows;
 import io.keycloakguard.it.harness.GuardEnvironment;
-import io.keycloakguard.it.harness.KeycloakAdmin;
 import io.keycloakguard.it.harness.Tokens;
+import io.keycloakguard.it.load.LatencyRecorder;
 import io.restassured.response.Response;
 
 import java.util.ArrayList;
@@ -42,15 +42,15 @@ public final class SessionScaleBench {
             AuthFlows flows = new AuthFlows(env.admin(), REALM);
             flows.copy("direct grant", "limited-dg");
             flows.addSubflow("limited-dg", "limited-dg step-up", "CONDITIONAL");
-            saveConfig(flows, flows.addRequired("limited-dg step-up", "guard-condition-new-device"), "scale-new-network",
+            flows.saveAcceptedConfig(flows.addRequired("limited-dg step-up", "guard-condition-new-device"), "scale-new-network",
                     Map.of("newIf", "network", "compareLastLogins", "20"));
             flows.addRequired("limited-dg step-up", "direct-grant-validate-otp");
-            saveConfig(flows, flows.addRequired("limited-dg", "guard-session-limit"), "scale-limit",
+            flows.saveAcceptedConfig(flows.addRequired("limited-dg", "guard-session-limit"), "scale-limit",
                     Map.of("realmLimit", "5"));
-            saveConfig(flows, flows.addRequired("limited-dg", "guard-device-recorder"), "scale-recorder",
+            flows.saveAcceptedConfig(flows.addRequired("limited-dg", "guard-device-recorder"), "scale-recorder",
                     Map.of("keepLogins", "20", "notifyNewDevice", "false"));
             flows.copy("direct grant", "recorded-dg");
-            saveConfig(flows, flows.addRequired("recorded-dg", "guard-device-recorder"), "seed-recorder",
+            flows.saveAcceptedConfig(flows.addRequired("recorded-dg", "guard-device-recorder"), "seed-recorder",
                     Map.of("keepLogins", "20", "notifyNewDevice", "false"));
             flows.createClient("limited", "http://127.0.0.1:9/cb", null, "limited-dg", Map.of());
             flows.createClient("stock", "http://127.0.0.1:9/cb", null, null, Map.of());
@@ -79,13 +79,6 @@ public final class SessionScaleBench {
             System.out.printf("ratio (limited/stock) large/small: p50 %.3f, mean %.3f%n",
                     (atLarge.limited.p50 / atLarge.stock.p50) / (atSmall.limited.p50 / atSmall.stock.p50),
                     (atLarge.limited.mean / atLarge.stock.mean) / (atSmall.limited.mean / atSmall.stock.mean));
-        }
-    }
-
-    private static void saveConfig(AuthFlows flows, String execution, String alias, Map<String, String> config) {
-        Response saved = flows.saveConfig(execution, alias, config);
-        if (saved.statusCode() != 201) {
-            throw new IllegalStateException("Config " + alias + " refused: " + saved.asString());
         }
     }
 
@@ -183,12 +176,8 @@ public final class SessionScaleBench {
         static Stats of(long[] nanos) {
             long[] s = nanos.clone();
             Arrays.sort(s);
-            return new Stats(pct(s, 50), pct(s, 90), pct(s, 99), Arrays.stream(s).average().orElse(0) / 1e6);
-        }
-
-        private static double pct(long[] sorted, double p) {
-            int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-            return sorted[Math.max(0, Math.min(i, sorted.length - 1))] / 1e6;
+            return new Stats(LatencyRecorder.percentile(s, 50), LatencyRecorder.percentile(s, 90),
+                    LatencyRecorder.percentile(s, 99), Arrays.stream(s).average().orElse(0) / 1e6);
         }
 
         @Override

@@ -88,6 +88,14 @@ public final class AuthFlows {
                 .post("/admin/realms/{realm}/authentication/executions/{execution}/config", realm, executionId);
     }
 
+    /** Saves a config that Keycloak must accept; a refusal (400 with the pack's message) is an error. */
+    public void saveAcceptedConfig(String executionId, String alias, Map<String, String> config) {
+        Response saved = saveConfig(executionId, alias, config);
+        if (saved.statusCode() != 201) {
+            throw new IllegalStateException("Config " + alias + " refused: " + saved.statusCode() + " " + saved.asString());
+        }
+    }
+
     /** The id of the config an execution uses. */
     public String configIdOf(String flowAlias, String executionId) {
         return executions(flowAlias).stream().filter(e -> executionId.equals(e.get("id")))

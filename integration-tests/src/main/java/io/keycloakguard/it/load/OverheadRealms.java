@@ -4,7 +4,6 @@ import io.keycloakguard.it.harness.AuthFlows;
 import io.keycloakguard.it.harness.BrowserSession;
 import io.keycloakguard.it.harness.KeycloakAdmin;
 import io.keycloakguard.it.harness.Tokens;
-import io.restassured.response.Response;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -127,26 +126,26 @@ public final class OverheadRealms {
         }
         String gate = flows.addRequired(forms, "guard-ip-rate-limit");
         flows.moveFirst(forms, gate);
-        saveConfig(flows, gate, alias + " rate limit", rateLimitConfig());
-        saveConfig(flows, flows.addRequired(forms, "guard-ip-policy"), alias + " ip policy", ipPolicyConfig());
+        flows.saveAcceptedConfig(gate, alias + " rate limit", rateLimitConfig());
+        flows.saveAcceptedConfig(flows.addRequired(forms, "guard-ip-policy"), alias + " ip policy", ipPolicyConfig());
         String stepUp = alias + " step-up";
         flows.addSubflow(forms, stepUp, "CONDITIONAL");
-        saveConfig(flows, flows.addRequired(stepUp, "guard-condition-new-device"), alias + " new device",
+        flows.saveAcceptedConfig(flows.addRequired(stepUp, "guard-condition-new-device"), alias + " new device",
                 Map.of("newIf", "device-or-network", "ipv4PrefixBits", "24", "ipv6PrefixBits", "64",
                         "compareLastLogins", "20"));
         flows.addRequired(stepUp, "auth-otp-form");
-        saveConfig(flows, flows.addRequired(forms, "guard-session-limit"), alias + " session limit", sessionLimitConfig());
-        saveConfig(flows, flows.addRequired(forms, "guard-device-recorder"), alias + " device recorder", deviceRecorderConfig());
+        flows.saveAcceptedConfig(flows.addRequired(forms, "guard-session-limit"), alias + " session limit", sessionLimitConfig());
+        flows.saveAcceptedConfig(flows.addRequired(forms, "guard-device-recorder"), alias + " device recorder", deviceRecorderConfig());
     }
 
     private static void packDirectGrantFlow(AuthFlows flows, String alias) {
         flows.copy("direct grant", alias);
         String gate = flows.addRequired(alias, "guard-ip-rate-limit");
         flows.moveFirst(alias, gate);
-        saveConfig(flows, gate, alias + " rate limit", rateLimitConfig());
-        saveConfig(flows, flows.addRequired(alias, "guard-ip-policy"), alias + " ip policy", ipPolicyConfig());
-        saveConfig(flows, flows.addRequired(alias, "guard-session-limit"), alias + " session limit", sessionLimitConfig());
-        saveConfig(flows, flows.addRequired(alias, "guard-device-recorder"), alias + " device recorder", deviceRecorderConfig());
+        flows.saveAcceptedConfig(gate, alias + " rate limit", rateLimitConfig());
+        flows.saveAcceptedConfig(flows.addRequired(alias, "guard-ip-policy"), alias + " ip policy", ipPolicyConfig());
+        flows.saveAcceptedConfig(flows.addRequired(alias, "guard-session-limit"), alias + " session limit", sessionLimitConfig());
+        flows.saveAcceptedConfig(flows.addRequired(alias, "guard-device-recorder"), alias + " device recorder", deviceRecorderConfig());
     }
 
     private static Map<String, String> rateLimitConfig() {
@@ -166,13 +165,6 @@ public final class OverheadRealms {
 
     private static Map<String, String> deviceRecorderConfig() {
         return Map.of("keepLogins", "20", "notifyNewDevice", "false");
-    }
-
-    private static void saveConfig(AuthFlows flows, String execution, String alias, Map<String, String> config) {
-        Response saved = flows.saveConfig(execution, alias, config);
-        if (saved.statusCode() != 201) {
-            throw new IllegalStateException("Config " + alias + " refused: " + saved.statusCode() + " " + saved.asString());
-        }
     }
 
     private static void networkBindingPolicy(KeycloakAdmin admin, String realm) {

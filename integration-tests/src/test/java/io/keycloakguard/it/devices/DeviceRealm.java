@@ -61,16 +61,10 @@ final class DeviceRealm {
         flows.copy("browser", FLOW);
         for (Map<String, Object> e : flows.executions(FLOW)) {
             if (Boolean.TRUE.equals(e.get("authenticationFlow")) && ((Number) e.get("level")).intValue() == 1) {
-                e.put("requirement", "DISABLED"); // the built-in "OTP if configured" subflow
-                admin.request().body(e).put("/admin/realms/{realm}/authentication/flows/{flow}/executions", name, FLOW)
-                        .then().statusCode(204);
+                flows.setRequirement(FLOW, e, "DISABLED"); // the built-in "OTP if configured" subflow
             }
         }
-        admin.request().body(Map.of("alias", STEP_UP, "type", "basic-flow", "description", "OTP when new",
-                        "provider", "registration-page-form"))
-                .post("/admin/realms/{realm}/authentication/flows/{flow}/executions/flow", name, FORMS)
-                .then().statusCode(201);
-        setRequirement(admin, name, FORMS, STEP_UP, "CONDITIONAL");
+        flows.addSubflow(FORMS, STEP_UP, "CONDITIONAL");
         String condition = flows.addRequired(STEP_UP, "guard-condition-new-device");
         flows.addRequired(STEP_UP, "auth-otp-form");
         if (!conditionConfig.isEmpty()) {
@@ -79,14 +73,6 @@ final class DeviceRealm {
         flows.addRequired(FORMS, "guard-device-recorder");
         flows.createClient(CLIENT, REDIRECT, FLOW, null, Map.of());
         return new DeviceRealm(admin, baseUrl, name, flows, condition);
-    }
-
-    private static void setRequirement(KeycloakAdmin admin, String realm, String flow, String displayName, String requirement) {
-        Map<String, Object> e = new AuthFlows(admin, realm).executions(flow).stream()
-                .filter(x -> displayName.equals(x.get("displayName"))).findFirst().orElseThrow();
-        e.put("requirement", requirement);
-        admin.request().body(e).put("/admin/realms/{realm}/authentication/flows/{flow}/executions", realm, flow)
-                .then().statusCode(204);
     }
 
     String createUser(String hint) {

@@ -70,7 +70,7 @@ final class RateLimitRealm {
         AuthFlows flows = new AuthFlows(admin, name);
         flows.copy("direct grant", alias + "-dg");
         String execution = flows.addRequired(alias + "-dg", GATE);
-        moveFirst(alias + "-dg", execution);
+        flows.moveFirst(alias + "-dg", execution);
         return client(alias, null, alias + "-dg", alias + "-dg", execution, config);
     }
 
@@ -83,8 +83,9 @@ final class RateLimitRealm {
                 .map(e -> (String) e.get("id")).findFirst().orElseThrow();
         admin.request().delete("/admin/realms/{realm}/authentication/executions/{id}", name, keycloakForm)
                 .then().statusCode(204);
-        String execution = new AuthFlows(admin, name).addRequired(forms, FORM);
-        moveFirst(forms, execution);
+        AuthFlows flows = new AuthFlows(admin, name);
+        String execution = flows.addRequired(forms, FORM);
+        flows.moveFirst(forms, execution);
         return client(alias, alias + "-browser", null, alias + "-browser", execution, config);
     }
 
@@ -92,8 +93,9 @@ final class RateLimitRealm {
     RateLimitedClient browserGate(String hint, Map<String, String> config) {
         String alias = unique(hint);
         String forms = copyBrowser(alias);
-        String execution = new AuthFlows(admin, name).addRequired(forms, GATE);
-        moveFirst(forms, execution);
+        AuthFlows flows = new AuthFlows(admin, name);
+        String execution = flows.addRequired(forms, GATE);
+        flows.moveFirst(forms, execution);
         return client(alias, alias + "-browser", null, alias + "-browser", execution, config);
     }
 
@@ -107,26 +109,8 @@ final class RateLimitRealm {
         AuthFlows flows = new AuthFlows(admin, name);
         String redirectUri = "http://127.0.0.1:9/" + alias + "/callback";
         flows.createClient(alias, redirectUri, browserFlow, directGrantFlow, Map.of());
-        Response saved = flows.saveConfig(execution, alias + "-config", config);
-        if (saved.statusCode() != 201) {
-            throw new AssertionError("Config refused: " + saved.statusCode() + " " + saved.asString());
-        }
+        flows.saveAcceptedConfig(execution, alias + "-config", config);
         return new RateLimitedClient(this, alias, redirectUri, flowAlias, execution, alias + "-config");
-    }
-
-    /** Raises an execution to the top of its (sub)flow, as the console's drag and drop does. */
-    private void moveFirst(String flowAlias, String execution) {
-        for (int i = 0; i < 20; i++) {
-            List<Map<String, Object>> executions = new AuthFlows(admin, name).executions(flowAlias);
-            Map<String, Object> e = executions.stream().filter(x -> execution.equals(x.get("id"))).findFirst()
-                    .orElseThrow();
-            if (((Number) e.get("index")).intValue() == 0) {
-                return;
-            }
-            admin.request().post("/admin/realms/{realm}/authentication/executions/{id}/raise-priority", name, execution)
-                    .then().statusCode(204);
-        }
-        throw new AssertionError("Could not move " + execution + " to the top of " + flowAlias);
     }
 
     /** The realm's stored LOGIN_ERROR events with this error, newest first. */

@@ -157,10 +157,7 @@ class RealmVariantsIT {
 
         // First sign-in: a new device, so everyone sets up OTP (prod: always).
         BrowserSession first = app.browser(home);
-        AppSignIn.Result signIn = app.signIn(first);
-        assertTrue(signIn.otpSetUp(), "OTP set-up on the first sign-in: " + signIn.end().body());
-        assertTrue(signIn.recoveryCodesSetUp(), "recovery codes after the OTP set-up: " + signIn.end().body());
-        assertTrue(signIn.atApp(), "at the app: " + signIn.end().status() + " " + signIn.end().body());
+        AppSignIn.Result signIn = assertSetUpSecondFactor(app.signIn(first));
         Map<String, Object> tokens = first.exchangeCode(signIn.page(), signIn.end().code());
 
         // Refresh: the new refresh token works; the SPA's origin gets CORS, another origin is refused.
@@ -226,10 +223,7 @@ class RealmVariantsIT {
 
         // A brand-new user's first sign-in: OTP set-up, then the recovery codes, then the app.
         BrowserSession first = app.browser(home);
-        AppSignIn.Result signIn = app.signIn(first);
-        assertTrue(signIn.otpSetUp(), "OTP set-up: " + signIn.end().body());
-        assertTrue(signIn.recoveryCodesSetUp(), "recovery codes shown after the OTP set-up: " + signIn.end().body());
-        assertTrue(signIn.atApp(), "at the app: " + signIn.end().status() + " " + signIn.end().body());
+        AppSignIn.Result signIn = assertSetUpSecondFactor(app.signIn(first));
         assertEquals(12, app.recoveryCodes().size(), "Keycloak's 12 codes: " + app.recoveryCodes());
         assertEquals(12, Set.copyOf(app.recoveryCodes()).size(), "all different");
         List<String> types = admin.request().get("/admin/realms/{realm}/users/{id}/credentials", v.realm, userId)
@@ -278,10 +272,7 @@ class RealmVariantsIT {
 
         // First brokered sign-in: a new user on a new device, so OTP and recovery codes are set up (prod: always).
         BrowserSession first = app.browser(home);
-        AppSignIn.Result signIn = app.brokeredSignIn(first, idp);
-        assertTrue(signIn.otpSetUp(), "OTP set-up after the broker login: " + signIn.end().status() + " " + signIn.end().body());
-        assertTrue(signIn.recoveryCodesSetUp(), "recovery codes: " + signIn.end().body());
-        assertTrue(signIn.atApp(), "at the app: " + signIn.end().status() + " " + signIn.end().body());
+        AppSignIn.Result signIn = assertSetUpSecondFactor(app.brokeredSignIn(first, idp));
         Map<String, Object> tokens = first.exchangeCode(signIn.page(), signIn.end().code());
         assertEquals(idp.username(), Tokens.claims((String) tokens.get("access_token")).get("preferred_username"));
         String userId = admin.request().get("/admin/realms/{realm}/users?exact=true&username={u}", v.realm, idp.username())
@@ -436,5 +427,13 @@ class RealmVariantsIT {
     private static int sessions(KeycloakAdmin admin, Variant v, String userId) {
         return admin.request().get("/admin/realms/{realm}/users/{id}/sessions", v.realm, userId).then().statusCode(200)
                 .extract().jsonPath().getList("").size();
+    }
+
+    /** A brand-new user's first sign-in: OTP set up, then the recovery codes, then the app. */
+    private static AppSignIn.Result assertSetUpSecondFactor(AppSignIn.Result signIn) {
+        assertTrue(signIn.otpSetUp(), "OTP set-up on the first sign-in: " + signIn.end().status() + " " + signIn.end().body());
+        assertTrue(signIn.recoveryCodesSetUp(), "recovery codes after the OTP set-up: " + signIn.end().body());
+        assertTrue(signIn.atApp(), "at the app: " + signIn.end().status() + " " + signIn.end().body());
+        return signIn;
     }
 }

@@ -113,11 +113,7 @@ class ThemePagesIT {
         AuthFlows flows = new AuthFlows(admin, limited);
         flows.copy("browser", "rl-browser");
         String gate = flows.addRequired("rl-browser forms", "guard-ip-rate-limit");
-        for (int i = 0; i < 10 && ((Number) flows.executions("rl-browser forms").stream()
-                .filter(e -> gate.equals(e.get("id"))).findFirst().orElseThrow().get("index")).intValue() > 0; i++) {
-            admin.request().post("/admin/realms/{realm}/authentication/executions/{id}/raise-priority", limited, gate)
-                    .then().statusCode(204);
-        }
+        flows.moveFirst("rl-browser forms", gate);
         flows.saveConfig(gate, "rl-config", Map.of("maxFailures", "2", "window", "0", "burstMax", "2", "burstWindow", "10m"))
                 .then().statusCode(201);
         flows.createClient("rl-app", REDIRECT, "rl-browser", null, Map.of());

@@ -145,7 +145,8 @@ final class SessionLimitAuthenticator implements Authenticator {
         Set<String> counted = new HashSet<>(reservations.pending(limit.clientScope(), now));
         if (limit.clientScope() == null) {
             UserSessionsOfUser.StoredSessionIds stored = sessions.storedOnlineSessionIds(now);
-            if (fitsWithoutListing(session, config, counted, stored, newSessionId, limit)) {
+            if (storedRowsAreComplete(config)
+                    && otherSessions(session, newSessionId, counted, stored.all()) < limit.limit()) {
                 grant(context, reservations, limit, now);
                 return;
             }
@@ -153,10 +154,7 @@ final class SessionLimitAuthenticator implements Authenticator {
         }
         List<UserSessionModel> existing = sessions.list(config.countOfflineSessions(), limit.clientScope()).stream()
                 .filter(s -> !s.getId().equals(newSessionId)).toList();
-        existing.forEach(s -> counted.add(s.getId()));
-        counted.remove(newSessionId);
-        counted.removeAll(UserSessionsOfUser.endedInThisRequest(session));
-        int count = counted.size();
+        int count = otherSessions(session, newSessionId, counted, existing.stream().map(UserSessionModel::getId).toList());
         // Sessions counted but not endable here: stored a moment ago elsewhere, or not stored yet.
         int pending = count - existing.size();
         if (count < limit.limit()) {
@@ -201,17 +199,18 @@ final class SessionLimitAuthenticator implements Authenticator {
      * login fits, and loading Keycloak's session objects (the costliest step of a login here) is not needed; they
      * are loaded only when sessions may have to be ended or offered.
      */
-    private static boolean fitsWithoutListing(KeycloakSession session, SessionLimitConfig config, Set<String> reserved,
-                                              UserSessionsOfUser.StoredSessionIds stored, String newSessionId,
-                                              ResolvedLimit limit) {
-        if (config.countOfflineSessions() || !Profile.isFeatureEnabled(Profile.Feature.PERSISTENT_USER_SESSIONS)) {
-            return false;
-        }
-        Set<String> upperBound = new HashSet<>(reserved);
-        upperBound.addAll(stored.all());
-        upperBound.remove(newSessionId);
-        upperBound.removeAll(UserSessionsOfUser.endedInThisRequest(session));
-        return upperBound.size() < limit.limit();
+    private static boolean storedRowsAreComplete(SessionLimitConfig config) {
+        return !config.countOfflineSessions() && Profile.isFeatureEnabled(Profile.Feature.PERSISTENT_USER_SESSIONS);
+    }
+
+    /** The distinct sessions among these ids other than the new one and those this request ended. */
+    private static int otherSessions(KeycloakSession session, String newSessionId, Set<String> ids,
+                                     List<String> moreIds) {
+        Set<String> others = new HashSet<>(ids);
+        others.addAll(moreIds);
+        others.remove(newSessionId);
+        others.removeAll(UserSessionsOfUser.endedInThisRequest(session));
+        return others.size();
     }
 
     private static void grant(AuthenticationFlowContext context, SessionReservations reservations, ResolvedLimit limit,
