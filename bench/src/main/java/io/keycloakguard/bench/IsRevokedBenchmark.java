@@ -1,7 +1,7 @@
 package io.keycloakguard.bench;
 
-import io.keycloakguard.revocation.Revocation;
-import io.keycloakguard.revocation.RevocationKind;
+import io.keycloakguard.revocation.contract.Revocation;
+import io.keycloakguard.revocation.contract.RevocationKind;
 import io.keycloakguard.revocation.RevocationSet;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,8 +1,8 @@
 package io.keycloakguard.core.revocation;
 
 import io.keycloakguard.core.redis.RedisConnectionProvider;
-import io.keycloakguard.revocation.Revocation;
-import io.keycloakguard.revocation.RevocationPublisher;
+import io.keycloakguard.revocation.contract.Revocation;
+import io.keycloakguard.core.revocation.RevocationPublisher;
 import jakarta.persistence.EntityManager;
 import org.jboss.logging.Logger;
 import org.keycloak.connections.jpa.JpaConnectionProvider;

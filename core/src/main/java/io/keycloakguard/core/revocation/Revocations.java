@@ -1,8 +1,8 @@
 package io.keycloakguard.core.revocation;
 
 import io.keycloakguard.core.outbox.OutboxProvider;
-import io.keycloakguard.revocation.Revocation;
-import io.keycloakguard.revocation.RevocationKind;
+import io.keycloakguard.revocation.contract.Revocation;
+import io.keycloakguard.revocation.contract.RevocationKind;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -23,7 +23,7 @@ public final class Revocations {
     public static final String TOPIC = "revocation";
 
     /** Every user of the realm: the subject of a USER revocation that covers all of them (logout-all). */
-    public static final String ALL_USERS = io.keycloakguard.revocation.RevocationSet.ALL_USERS;
+    public static final String ALL_USERS = io.keycloakguard.revocation.contract.Revocation.ALL_USERS;
 
     /** Tokens may be accepted a little after their exp by resource servers with clock skew. */
     static final long CLOCK_SKEW_SECONDS = 60;

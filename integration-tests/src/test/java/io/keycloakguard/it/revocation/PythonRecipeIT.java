@@ -2,9 +2,9 @@ package io.keycloakguard.it.revocation;
 
 import io.keycloakguard.it.harness.GuardEnvironment;
 import io.keycloakguard.it.harness.KeycloakGuardExtension;
-import io.keycloakguard.revocation.Revocation;
-import io.keycloakguard.revocation.RevocationKind;
-import io.keycloakguard.revocation.RevocationPublisher;
+import io.keycloakguard.revocation.contract.Revocation;
+import io.keycloakguard.revocation.contract.RevocationKind;
+import io.keycloakguard.core.revocation.RevocationPublisher;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

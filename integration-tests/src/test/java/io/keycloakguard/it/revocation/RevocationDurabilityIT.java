@@ -7,7 +7,7 @@ import io.keycloakguard.it.harness.KeycloakAdmin;
 import io.keycloakguard.it.harness.KeycloakGuardExtension;
 import io.keycloakguard.it.harness.Tokens;
 import io.keycloakguard.revocation.RevocationClient;
-import io.keycloakguard.revocation.RevocationKeys;
+import io.keycloakguard.revocation.contract.RevocationKeys;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

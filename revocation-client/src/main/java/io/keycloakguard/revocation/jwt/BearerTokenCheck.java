@@ -20,12 +20,13 @@ public final class BearerTokenCheck {
     }
 
     public Result check(String authorizationHeader) {
-        if (authorizationHeader == null || !authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        String token = token(authorizationHeader);
+        if (token == null) {
             return new Result(Outcome.MISSING, null, "no bearer token");
         }
         JWTClaimsSet claims;
         try {
-            claims = verifier.verify(authorizationHeader.substring(7).trim());
+            claims = verifier.verify(token);
         } catch (KeycloakJwtVerifier.InvalidTokenException e) {
             return new Result(Outcome.INVALID, null, e.getMessage());
         }
@@ -33,5 +34,19 @@ public final class BearerTokenCheck {
             return new Result(Outcome.REVOKED, claims, "token revoked");
         }
         return new Result(Outcome.ACCEPTED, claims, null);
+    }
+
+    /** The token of a {@code Bearer} header; of a {@code DPoP} header only when the app validates bindings itself. */
+    private String token(String header) {
+        if (header == null) {
+            return null;
+        }
+        if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return header.substring(7).trim();
+        }
+        if (verifier.acceptsSenderConstrainedTokens() && header.regionMatches(true, 0, "DPoP ", 0, 5)) {
+            return header.substring(5).trim();
+        }
+        return null;
     }
 }

@@ -1,8 +1,8 @@
-package io.keycloakguard.revocation;
+package io.keycloakguard.revocation.contract;
 
 /**
  * Redis keys of contract v1 for one realm. All carry the realm in a hash tag, so in Redis Cluster they
- * live in one slot and the publish script can touch them together.
+ * live in one slot and a script can touch them together.
  */
 public record RevocationKeys(String prefix, String realm) {
 
@@ -26,7 +26,20 @@ public record RevocationKeys(String prefix, String realm) {
         return base() + "seen:" + revocationId;
     }
 
+    /** HASH: the publisher heartbeat ({@link Heartbeat}), revision 2. */
+    public String heartbeat() {
+        return base() + "heartbeat";
+    }
+
+    /**
+     * STRING: the realm's data marker, written by the publisher after it gave Redis every live revocation of the
+     * realm; gone means Redis (or the Cluster shard of this realm) lost the realm's data. Readers never touch it.
+     */
+    public String epoch() {
+        return base() + "epoch";
+    }
+
     private String base() {
-        return prefix + "rev:v1:{" + realm + "}:";
+        return prefix + "rev:v" + ContractRevision.VERSION + ":{" + realm + "}:";
     }
 }
