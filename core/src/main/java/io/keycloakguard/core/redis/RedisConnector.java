@@ -13,10 +13,11 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
+import io.keycloakguard.core.concurrent.DaemonScheduler;
+
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -40,11 +41,7 @@ public final class RedisConnector implements AutoCloseable {
     public RedisConnector(RedisSettings settings) {
         this.settings = settings;
         this.availability = new RedisAvailability(settings.describeTarget());
-        this.healthCheck = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "keycloak-guard-redis-health");
-            t.setDaemon(true);
-            return t;
-        });
+        this.healthCheck = DaemonScheduler.named("keycloak-guard-redis-health");
     }
 
     /** While Redis is down it is pinged this often, so that what waited for it goes out right when it is back. */

@@ -9,10 +9,11 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
+import io.keycloakguard.core.concurrent.DaemonScheduler;
+
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -32,11 +33,7 @@ final class RevocationHeartbeat {
     private final KeycloakSessionFactory factory;
     private final RevocationSettings settings;
     private final String node;
-    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "keycloak-guard-revocation-heartbeat");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService executor = DaemonScheduler.named("keycloak-guard-revocation-heartbeat");
 
     private volatile Map<String, String> realmNamesById = Map.of();
     private volatile long realmsReadAt;

@@ -13,12 +13,13 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
+import io.keycloakguard.core.concurrent.DaemonScheduler;
+
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -48,11 +49,7 @@ final class RevocationLedger {
     private final KeycloakSessionFactory factory;
     private final RevocationSettings settings;
     private final RevocationCoverage coverage;
-    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "keycloak-guard-revocation-ledger");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService executor = DaemonScheduler.named("keycloak-guard-revocation-ledger");
     private final AtomicBoolean sweepRequested = new AtomicBoolean(true);
     private volatile long lastReconcile;
     private volatile long lastSweep;

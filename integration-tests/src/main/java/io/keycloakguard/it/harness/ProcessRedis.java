@@ -3,11 +3,8 @@ package io.keycloakguard.it.harness;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -106,17 +103,7 @@ final class ProcessRedis implements TestRedis {
     }
 
     private void waitUntil(boolean listening) {
-        Await.until(() -> isListening() == listening, Duration.ofSeconds(15),
-                "redis-server on port " + port + (listening ? " accepts connections" : " is gone"));
-    }
-
-    private boolean isListening() {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        FreePorts.awaitListening(port, listening, "redis-server");
     }
 
     @Override

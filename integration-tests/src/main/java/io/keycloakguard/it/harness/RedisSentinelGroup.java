@@ -5,8 +5,6 @@ import redis.clients.jedis.Jedis;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -198,17 +196,7 @@ public final class RedisSentinelGroup implements AutoCloseable {
     }
 
     private void waitListening(int port, boolean listening) {
-        Await.until(() -> isListening(port) == listening, Duration.ofSeconds(15),
-                "redis on " + port + (listening ? " accepts connections" : " is gone"));
-    }
-
-    private static boolean isListening(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        FreePorts.awaitListening(port, listening, "redis");
     }
 
     @Override
