@@ -39,6 +39,9 @@ public final class RevocationClient implements AutoCloseable {
     /** How often the follower checks that the stream was not trimmed past it, besides after every reconnect. */
     private static final long TRIM_CHECK_MILLIS = 30_000;
 
+    /** The longest pause between two attempts to reach Redis again. */
+    private static final long MAX_BACKOFF_MILLIS = 250;
+
     private final UnifiedJedis jedis;
     private final RevocationKeys keys;
     private final Duration staleAfter;
@@ -189,7 +192,9 @@ public final class RevocationClient implements AutoCloseable {
                 lastError = String.valueOf(e.getMessage());
                 reconnected = true;
                 sleep(backoffMillis);
-                backoffMillis = Math.min(backoffMillis * 2, 2_000);
+                // A short cap: a refused connection costs nothing, and revocations made during an outage must be
+                // seen within a second of Redis answering again (the pack delivers them as soon as it does).
+                backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
             }
         }
     }
