@@ -24,6 +24,8 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
  * read when their Boot line's classes are present.
  */
 @AutoConfiguration(beforeName = {
+        // Boot 3.5, 4.0 and 4.1 keep them under three different names.
+        "org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerAutoConfiguration",
         "org.springframework.boot.autoconfigure.security.oauth2.resource.servlet.OAuth2ResourceServerAutoConfiguration",
         "org.springframework.boot.autoconfigure.security.oauth2.resource.reactive.ReactiveOAuth2ResourceServerAutoConfiguration",
         "org.springframework.boot.security.oauth2.server.resource.autoconfigure.servlet.OAuth2ResourceServerAutoConfiguration",

@@ -11,15 +11,11 @@ final class BootLine {
     private BootLine() {
     }
 
-    static boolean isBoot4() {
-        return present("org.springframework.boot.health.contributor.HealthIndicator")
-                || present("org.springframework.boot.security.oauth2.server.resource.autoconfigure.servlet.OAuth2ResourceServerAutoConfiguration");
-    }
-
     static AutoConfigurations resourceServer() {
         return AutoConfigurations.of(
-                load("org.springframework.boot.security.oauth2.server.resource.autoconfigure.servlet.OAuth2ResourceServerAutoConfiguration",
-                        "org.springframework.boot.autoconfigure.security.oauth2.resource.servlet.OAuth2ResourceServerAutoConfiguration"),
+                load("org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerAutoConfiguration", // 4.1
+                        "org.springframework.boot.security.oauth2.server.resource.autoconfigure.servlet.OAuth2ResourceServerAutoConfiguration", // 4.0
+                        "org.springframework.boot.autoconfigure.security.oauth2.resource.servlet.OAuth2ResourceServerAutoConfiguration"), // 3.x
                 KeycloakGuardRevocationAutoConfiguration.class);
     }
 
@@ -29,12 +25,18 @@ final class BootLine {
                 "org.springframework.boot.actuate.health.HealthIndicator");
     }
 
-    private static Class<?> load(String boot4, String boot3) {
-        try {
-            return Class.forName(present(boot4) ? boot4 : boot3);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("neither " + boot4 + " nor " + boot3 + " on the classpath", e);
+    /** The first of these classes that is on the classpath. */
+    private static Class<?> load(String... names) {
+        for (String name : names) {
+            if (present(name)) {
+                try {
+                    return Class.forName(name);
+                } catch (ClassNotFoundException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
         }
+        throw new IllegalStateException("none of " + String.join(", ", names) + " on the classpath");
     }
 
     private static boolean present(String name) {
