@@ -91,18 +91,7 @@ final class ResourceServerScenario implements AutoCloseable {
 
     /** The realm, the two apps, an untouched user, and the logout of a token that lives past the realm's lifespan. */
     void setUp() {
-        Map<String, Object> client = new HashMap<>(Map.of("clientId", CLIENT, "publicClient", true,
-                "directAccessGrantsEnabled", true, "standardFlowEnabled", false,
-                "attributes", Map.of("access.token.lifespan", String.valueOf(CLIENT_LIFESPAN)),
-                "protocolMappers", List.of(Map.of("name", "audience " + AUDIENCE, "protocol", "openid-connect",
-                        "protocolMapper", "oidc-audience-mapper", "config", Map.of(
-                                "included.custom.audience", AUDIENCE, "access.token.claim", "true",
-                                "id.token.claim", "false")))));
-        env.admin().request().body(Map.of("realm", realm, "enabled", true, "sslRequired", "none",
-                        "accessTokenLifespan", REALM_LIFESPAN, "eventsListeners", List.of("guard-revocation"),
-                        "adminEventsEnabled", true, "clients", List.of(client)))
-                .post("/admin/realms").then().statusCode(201);
-
+        createRealm();
         failOpen = launcher.start("fail-open", variables(Map.of()));
         failClosed = launcher.start("fail-closed", variables(Map.of(
                 "KEYCLOAK_GUARD_FAIL_CLOSED", "true", "KEYCLOAK_GUARD_STALE_AFTER", "4")));
@@ -116,6 +105,21 @@ final class ResourceServerScenario implements AutoCloseable {
         longLivedLogoutAt = System.currentTimeMillis() / 1000;
         Tokens.logout(env.baseUrl(), realm, CLIENT, longLived.refreshToken);
         awaitRejected(failOpen, longLived, "the long-lived token's logout");
+    }
+
+    /** The scratch realm: 10 s access tokens, client {@value #CLIENT} with 600 s tokens for audience {@value #AUDIENCE}. */
+    void createRealm() {
+        Map<String, Object> client = new HashMap<>(Map.of("clientId", CLIENT, "publicClient", true,
+                "directAccessGrantsEnabled", true, "standardFlowEnabled", false,
+                "attributes", Map.of("access.token.lifespan", String.valueOf(CLIENT_LIFESPAN)),
+                "protocolMappers", List.of(Map.of("name", "audience " + AUDIENCE, "protocol", "openid-connect",
+                        "protocolMapper", "oidc-audience-mapper", "config", Map.of(
+                                "included.custom.audience", AUDIENCE, "access.token.claim", "true",
+                                "id.token.claim", "false")))));
+        env.admin().request().body(Map.of("realm", realm, "enabled", true, "sslRequired", "none",
+                        "accessTokenLifespan", REALM_LIFESPAN, "eventsListeners", List.of("guard-revocation"),
+                        "adminEventsEnabled", true, "clients", List.of(client)))
+                .post("/admin/realms").then().statusCode(201);
     }
 
     Map<String, String> variables(Map<String, String> more) {
