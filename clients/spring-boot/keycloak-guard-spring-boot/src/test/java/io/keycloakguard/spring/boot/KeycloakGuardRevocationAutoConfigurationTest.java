@@ -109,6 +109,23 @@ class KeycloakGuardRevocationAutoConfigurationTest {
     }
 
     @Test
+    void theFeedStopsWhenTheContextCloses() {
+        try (Feed feed = new Feed(redis.url())) {
+            String follower = "keycloak-guard-revocations-" + feed.realm;
+            app(feed).run(context -> {
+                assertThat(context.getBean(RevocationClient.class).awaitReady(Duration.ofSeconds(5))).isTrue();
+                assertThat(threadAlive(follower)).isTrue();
+                assertThat(context.getBean(RevocationFeedLifecycle.class).isRunning()).isTrue();
+            });
+            awaitTrue(() -> !threadAlive(follower), "the follower thread ends with the context");
+        }
+    }
+
+    static boolean threadAlive(String name) {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
+    }
+
+    @Test
     void aUserRevocationCoversOlderTokensOnlyAsSpringGivesTheirIssueTime() {
         try (Feed feed = new Feed(redis.url())) {
             app(feed).run(context -> {
