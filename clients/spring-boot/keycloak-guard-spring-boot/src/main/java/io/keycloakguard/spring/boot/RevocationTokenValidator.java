@@ -12,6 +12,7 @@ import org.springframework.security.oauth2.jwt.JwtValidationException;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
@@ -53,7 +54,7 @@ public final class RevocationTokenValidator implements OAuth2TokenValidator<Jwt>
         }
 
         public String tag() {
-            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 
