@@ -32,11 +32,16 @@ final class SpringBootApp implements ResourceServerScenario.AppUnderTest {
     private final Process process;
     private final Path log;
 
+    /** Ends the app when the test JVM ends without closing it (a failed or interrupted run). */
+    private final Thread reaper;
+
     private SpringBootApp(String name, int port, Process process, Path log) {
         this.name = name;
         this.port = port;
         this.process = process;
         this.log = log;
+        this.reaper = new Thread(process::destroyForcibly, "reap " + name);
+        Runtime.getRuntime().addShutdownHook(reaper);
     }
 
     /** The executable JAR of an example module; fails with the command that builds it when it is missing. */
@@ -161,6 +166,11 @@ final class SpringBootApp implements ResourceServerScenario.AppUnderTest {
     /** SIGTERM: Boot shuts down gracefully, the feed's follower stops with the context. */
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway
+        }
         process.destroy();
         try {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
