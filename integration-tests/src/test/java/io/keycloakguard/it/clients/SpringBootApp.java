@@ -89,7 +89,7 @@ final class SpringBootApp implements ResourceServerScenario.AppUnderTest {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + "; log " + log + ":\n"
                         + tail());
             }
-            if (health() == 200) {
+            if (readiness() == 200) {
                 return;
             }
             sleep(250);
@@ -98,8 +98,16 @@ final class SpringBootApp implements ResourceServerScenario.AppUnderTest {
         throw new IllegalStateException(name + " did not become healthy within 180 s; log " + log + ":\n" + tail());
     }
 
-    int port() {
-        return port;
+    private int readiness() {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + healthPath())).timeout(Duration.ofSeconds(5)).build();
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException notYet) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
@@ -108,50 +116,19 @@ final class SpringBootApp implements ResourceServerScenario.AppUnderTest {
     }
 
     @Override
-    public HttpResponse<String> me(String accessToken) {
-        return get("/api/me", accessToken);
-    }
-
-    HttpResponse<String> get(String path, String accessToken) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10));
-        if (accessToken != null) {
-            request.header("Authorization", "Bearer " + accessToken);
-        }
-        try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(name + ": GET " + path, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Spring Security's RFC 6750 answer with the validator's description. */
-    @Override
-    public boolean saysRevoked(HttpResponse<String> response) {
-        return response.statusCode() == 401 && response.headers().firstValue("WWW-Authenticate").orElse("")
-                .contains("token revoked");
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
     }
 
     /** The readiness group, which includes the keycloakGuard component (application.properties). */
     @Override
-    public int health() {
-        try {
-            return get("/actuator/health/readiness", null).statusCode();
-        } catch (UncheckedIOException notYet) {
-            return -1;
-        }
+    public String healthPath() {
+        return "/actuator/health/readiness";
     }
 
     @Override
-    public String healthBody() {
-        try {
-            return get("/actuator/health/keycloakGuard", null).body();
-        } catch (UncheckedIOException e) {
-            return e.getMessage();
-        }
+    public String logTail() {
+        return "log " + log + ":\n" + tail();
     }
 
     String tail() {

@@ -28,10 +28,9 @@ abstract class SpringBootClientIT {
     abstract String module();
 
     @BeforeAll
-    void startApps(GuardEnvironment env) {
-        scenario = new ResourceServerScenario(env, "spring-" + module(),
-                (name, variables) -> SpringBootApp.start(module(), name, variables));
-        scenario.setUp();
+    void startApps(GuardEnvironment env) throws Exception {
+        scenario = ResourceServerScenario.start(env, "spring-" + module(),
+                (name, settings) -> SpringBootApp.start(module(), name, settings));
     }
 
     @AfterAll
@@ -61,7 +60,7 @@ abstract class SpringBootClientIT {
 
     @Test
     @Order(4)
-    void redisRestartedWithItsDataLost() {
+    void redisRestartedWithItsDataLost() throws Exception {
         scenario.redisRestartedWithItsDataLost();
     }
 

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.http.HttpResponse;
-import java.util.List;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
@@ -31,42 +30,42 @@ import static io.restassured.RestAssured.given;
 class SpringBootLogoutLatencyIT {
 
     @Test
-    void logoutToRejection(GuardEnvironment env) {
+    void logoutToRejection(GuardEnvironment env) throws Exception {
         int logouts = Integer.getInteger("bench.logouts", 500);
-        List<String> modules = List.of(System.getProperty("bench.spring.modules", "example,example-boot3").split(","));
-        try (ResourceServerScenario realm = new ResourceServerScenario(env, "spring-bench", (name, variables) -> null)) {
-            realm.createRealm();
-            String username = KeycloakAdmin.uniqueUsername("bench");
-            env.admin().createUser(realm.realm, username, ResourceServerScenario.PASSWORD);
-            for (String module : modules) {
-                try (SpringBootApp app = SpringBootApp.start(module, "bench", realm.variables(Map.of()))) {
-                    for (int i = 0; i < 50; i++) {
-                        measure(env, realm.realm, username, app); // warm-up: JIT, connection pools
-                    }
-                    long[] fromRequest = new long[logouts];
-                    long[] fromResponse = new long[logouts];
-                    long[] logoutRequest = new long[logouts];
-                    for (int i = 0; i < logouts; i++) {
-                        long[] sample = measure(env, realm.realm, username, app);
-                        fromRequest[i] = sample[0];
-                        fromResponse[i] = sample[1];
-                        logoutRequest[i] = sample[0] - sample[1];
-                    }
-                    System.out.printf("%nLogout -> %s answers 401, over %d logouts (ms)%n", app.name(), logouts);
-                    report("from sending the logout", fromRequest);
-                    report("from the logout's response", fromResponse);
-                    report("the logout request itself", logoutRequest);
+        for (String module : System.getProperty("bench.spring.modules", "example,example-boot3").split(",")) {
+            // The scenario's realm and apps; the fail-open app is measured.
+            try (ResourceServerScenario scenario = ResourceServerScenario.start(env, "spring-bench",
+                    (name, settings) -> SpringBootApp.start(module, name, settings))) {
+                String username = KeycloakAdmin.uniqueUsername("bench");
+                env.admin().createUser(scenario.realm, username, ResourceServerScenario.PASSWORD);
+                ResourceServerScenario.AppUnderTest app = scenario.failOpen;
+                for (int i = 0; i < 50; i++) {
+                    measure(env, scenario.realm, username, app); // warm-up: JIT, connection pools
                 }
+                long[] fromRequest = new long[logouts];
+                long[] fromResponse = new long[logouts];
+                long[] logoutRequest = new long[logouts];
+                for (int i = 0; i < logouts; i++) {
+                    long[] sample = measure(env, scenario.realm, username, app);
+                    fromRequest[i] = sample[0];
+                    fromResponse[i] = sample[1];
+                    logoutRequest[i] = sample[0] - sample[1];
+                }
+                System.out.printf("%nLogout -> %s answers 401, over %d logouts (ms)%n", app.name(), logouts);
+                report("from sending the logout", fromRequest);
+                report("from the logout's response", fromResponse);
+                report("the logout request itself", logoutRequest);
             }
         }
     }
 
-    /** Nanos from sending the logout, and from its response, until the app rejects the session's token. */
-    private static long[] measure(GuardEnvironment env, String realm, String username, SpringBootApp app) {
+    /** Nanos from sending the logout, and from its response, until the app rejects the session's token as revoked. */
+    private static long[] measure(GuardEnvironment env, String realm, String username,
+                                  ResourceServerScenario.AppUnderTest app) {
         Map<String, Object> tokens = Tokens.passwordGrant(env.baseUrl(), realm, ResourceServerScenario.CLIENT, username,
                 ResourceServerScenario.PASSWORD);
         String accessToken = (String) tokens.get("access_token");
-        HttpResponse<String> before = app.me(accessToken);
+        HttpResponse<String> before = ResourceServerScenario.get(app, app.protectedPath(), accessToken);
         if (before.statusCode() != 200) {
             throw new IllegalStateException("not accepted before the logout: " + ResourceServerScenario.describe(before));
         }
@@ -75,7 +74,7 @@ class SpringBootLogoutLatencyIT {
                 .post(env.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/logout").then().statusCode(204);
         long responded = System.nanoTime();
         long deadline = responded + 10_000_000_000L;
-        while (!app.saysRevoked(app.me(accessToken))) {
+        while (!ResourceServerScenario.isRevocation(ResourceServerScenario.get(app, app.protectedPath(), accessToken))) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("not rejected within 10 s");
             }
