@@ -43,6 +43,7 @@ public class GuardAdminResource {
         status.put("redis", redis());
         status.put("outbox", OutboxBacklog.of(session, realm.getId()));
         status.put("invalidConfigs", InvalidAuthenticatorConfigs.of(session, realm));
+        status.put("brokerLogout", BrokerLogoutStatus.of(session));
         return status;
     }
 
