@@ -87,17 +87,22 @@ class AuditRecordsTest {
         assertEquals("2001:db8:1:0:0:0:0:0/48", records.ip("2001:db8:1:2::5"));
     }
 
-    @Test
-    void adminEventCarriesOperationPathAndScrubbedRepresentation() {
+    private static AdminEvent userAdminEvent(OperationType operation, String representation) {
         AdminEvent e = new AdminEvent();
         e.setId("a-1");
         e.setTime(5L);
         e.setRealmId("r-1");
-        e.setOperationType(OperationType.UPDATE);
+        e.setOperationType(operation);
         e.setResourceType(ResourceType.USER);
+        e.setRepresentation(representation);
+        return e;
+    }
+
+    @Test
+    void adminEventCarriesOperationPathAndScrubbedRepresentation() {
+        AdminEvent e = userAdminEvent(OperationType.UPDATE, "{\"firstName\":\"Bo\",\"credentials\":[{\"type\":"
+                + "\"password\",\"value\":\"x\"}],\"attributes\":{\"secretQuestion\":[\"q\"]}}");
         e.setResourcePath("users/u-2");
-        e.setRepresentation("{\"firstName\":\"Bo\",\"credentials\":[{\"type\":\"password\",\"value\":\"x\"}],"
-                + "\"attributes\":{\"secretQuestion\":[\"q\"]}}");
         AuthDetails auth = new AuthDetails();
         auth.setUserId("admin-1");
         auth.setClientId("admin-cli");
@@ -157,14 +162,8 @@ class AuditRecordsTest {
     /** An admin event's representation: user names, e-mail addresses and names hashed, addresses truncated. */
     @Test
     void privacyOptionsReachTheRepresentation() {
-        AdminEvent e = new AdminEvent();
-        e.setId("a-2");
-        e.setTime(5L);
-        e.setRealmId("r-1");
-        e.setOperationType(OperationType.CREATE);
-        e.setResourceType(ResourceType.USER);
-        e.setRepresentation("{\"username\":\"ann\",\"email\":\"ann@example.test\",\"firstName\":\"Ann\","
-                + "\"lastName\":\"Example\",\"enabled\":true,\"ipAddress\":\"203.0.113.10\"}");
+        AdminEvent e = userAdminEvent(OperationType.CREATE, "{\"username\":\"ann\",\"email\":\"ann@example.test\","
+                + "\"firstName\":\"Ann\",\"lastName\":\"Example\",\"enabled\":true,\"ipAddress\":\"203.0.113.10\"}");
         Map<String, Object> r = new AuditRecords(settings(Map.of("include-representation", "true",
                 "truncate-ip", "true", "hash-usernames", "true"))).of(e, null, new byte[32]);
         String representation = (String) r.get("representation");
