@@ -1,6 +1,8 @@
 package io.keycloakguard.it.sessionlimits;
 
 import io.keycloakguard.it.harness.AccountApi;
+import io.keycloakguard.it.harness.Await;
+import io.keycloakguard.it.harness.AuthFlows;
 import io.keycloakguard.it.harness.GuardEnvironment;
 import io.keycloakguard.it.harness.KeycloakGuardExtension;
 import io.keycloakguard.it.harness.Tokens;
@@ -8,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -112,5 +115,24 @@ class AccountSessionsIT {
         List<Map<String, Object>> listed = given().auth().oauth2(full).get(url()).then().statusCode(200)
                 .extract().jsonPath().getList("");
         assertTrue(listed.stream().anyMatch(s -> normalSid.equals(s.get("id"))), listed.toString());
+    }
+
+    /** The ended session's clients hear of it (back-channel logout, sent once the request has committed). */
+    @Test
+    void anEndedSessionsClientsAreLoggedOut() throws Exception {
+        try (SessionLimitIT.LogoutReceiver receiver = SessionLimitIT.LogoutReceiver.start()) {
+            String clientId = "account-rp-" + UUID.randomUUID().toString().substring(0, 6);
+            new AuthFlows(env.admin(), REALM).createClient(clientId, "http://127.0.0.1:9/" + clientId + "/cb", null, null,
+                    receiver.clientAttributes());
+            String user = SessionLimitIT.newUser("account-rp");
+            Map<String, Object> atClient = Tokens.passwordGrant(env.baseUrl(), REALM, clientId, user, PASSWORD);
+            Map<String, Object> own = login(user);
+
+            given().auth().oauth2((String) own.get("access_token")).delete(url() + "/" + SessionLimitIT.sid(atClient))
+                    .then().statusCode(204);
+            Await.until(() -> receiver.sessionsLoggedOut().contains(SessionLimitIT.sid(atClient)), Duration.ofSeconds(15),
+                    "the client receives a back-channel logout");
+            assertEquals(List.of(SessionLimitIT.sid(own)), SessionLimitIT.sessionIds(user));
+        }
     }
 }

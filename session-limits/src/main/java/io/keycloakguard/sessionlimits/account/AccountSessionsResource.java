@@ -50,7 +50,8 @@ public class AccountSessionsResource {
         UserLocks.lock(session, realm, auth.user());
         UserSessionsOfUser sessions = sessionsOf(auth);
         UserSessionModel target = sessions.find(id).orElseThrow(NotFoundException::new);
-        sessions.end(target, "account:user-signed-out-session");
+        // Under the user's lock, as the limiter: the session's clients are logged out once this request committed.
+        sessions.endLoggingOutClientsAfterCommit(target, "account:user-signed-out-session");
         new EventBuilder(realm, session, session.getContext().getConnection())
                 .event(EventType.USER_SESSION_DELETED).user(auth.user()).session(id)
                 .client(auth.client())
