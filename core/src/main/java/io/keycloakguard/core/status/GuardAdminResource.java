@@ -41,24 +41,32 @@ public class GuardAdminResource {
         status.put("version", PackVersion.get());
         status.put("realm", realm.getName());
         status.put("providers", PackProviders.in(session.getKeycloakSessionFactory(), realm));
-        status.put("redis", redis());
+        status.put("redis", redis(ServerScope.visibleTo(session, auth)));
         status.put("outbox", OutboxBacklog.of(session, realm.getId()));
         status.put("revocationFeed", RevocationFeedStatus.of(session, realm));
         status.put("invalidConfigs", InvalidAuthenticatorConfigs.of(session, realm));
+        status.put("brokerLogout", BrokerLogoutStatus.of(session));
         return status;
     }
 
-    private Map<String, Object> redis() {
+    /**
+     * Whether Redis answers, for every admin of the realm; where it is (host, port, database, sentinels, cluster
+     * nodes), the key prefix and the error text only with {@code serverScope} ({@link ServerScope}).
+     */
+    private Map<String, Object> redis(boolean serverScope) {
         RedisConnectionProvider redis = session.getProvider(RedisConnectionProvider.class);
         Map<String, Object> result = new LinkedHashMap<>();
         RedisPing ping = redis.ping();
         result.put("reachable", ping.reachable());
-        result.put("target", redis.settings().describeTarget());
-        result.put("keyPrefix", redis.settings().keyPrefix());
         if (ping.reachable()) {
             result.put("roundTripMillis", ping.roundTripMillis());
-        } else {
-            result.put("error", ping.error());
+        }
+        if (serverScope) {
+            result.put("target", redis.settings().describeTarget());
+            result.put("keyPrefix", redis.settings().keyPrefix());
+            if (!ping.reachable()) {
+                result.put("error", ping.error());
+            }
         }
         return result;
     }
