@@ -162,13 +162,22 @@ public final class RevocationClient implements AutoCloseable {
         while (running) {
             try {
                 if (!isReady()) {
-                    loadSnapshot();
+                    loadSnapshot(false);
                 } else if (reconnected || clock.millis() - lastTrimCheck > TRIM_CHECK_MILLIS) {
                     lastTrimCheck = clock.millis();
-                    if (fellBehindTrimmedStream()) {
-                        LOG.info("Keycloak Guard revocation feed: the stream no longer holds the last applied entry; "
-                                + "reloading the snapshot");
-                        loadSnapshot();
+                    switch (streamPosition()) {
+                        case REPLACED -> {
+                            LOG.info("Keycloak Guard revocation feed: the stream ends before the last applied entry "
+                                    + "(Redis was replaced or lost its data); reloading the snapshot from its start");
+                            loadSnapshot(true);
+                        }
+                        case TRIMMED -> {
+                            LOG.info("Keycloak Guard revocation feed: the stream no longer holds the last applied entry; "
+                                    + "reloading the snapshot");
+                            loadSnapshot(false);
+                        }
+                        case CONTINUOUS -> {
+                        }
                     }
                 }
                 reconnected = false;
@@ -195,27 +204,35 @@ public final class RevocationClient implements AutoCloseable {
     }
 
     /** Snapshot then stream with no gap: remember where the stream ends, then read the snapshot. */
-    private void loadSnapshot() {
+    private void loadSnapshot(boolean positionReset) {
         List<StreamEntry> newest = jedis.xrevrange(keys.stream(), (StreamEntryID) null, null, 1);
         String streamEnd = newest.isEmpty() ? StreamIds.ZERO : newest.get(0).getID().toString();
         Map<String, String> records = jedis.hgetAll(keys.records());
-        state.loadSnapshot(streamEnd, records.values(), clock.instant().getEpochSecond());
+        state.loadSnapshot(streamEnd, records.values(), clock.instant().getEpochSecond(), positionReset);
         snapshotLoads++;
         firstSnapshot.countDown();
         readHeartbeat();
     }
 
+    private enum StreamPosition { CONTINUOUS, TRIMMED, REPLACED }
+
     /**
-     * True when entries after the last applied one may be gone: the stream was trimmed past it, or Redis lost
-     * its data (the stream is empty or starts later while the snapshot was rebuilt by the publisher).
+     * Whether reading on from the last applied entry misses nothing: the stream may have been trimmed past it (the
+     * reader was away for a long time), or replaced by one whose ids are all before it (a new Redis, or one that lost
+     * its data and whose clock is behind): then {@code XREAD} from the old position would never see its entries.
      */
-    private boolean fellBehindTrimmedStream() {
+    private StreamPosition streamPosition() {
         String last = state.lastApplied();
         if (StreamIds.ZERO.equals(last)) {
-            return false;
+            return StreamPosition.CONTINUOUS;
+        }
+        List<StreamEntry> newest = jedis.xrevrange(keys.stream(), (StreamEntryID) null, null, 1);
+        if (newest.isEmpty() || StreamIds.compare(newest.get(0).getID().toString(), last) < 0) {
+            return StreamPosition.REPLACED;
         }
         List<StreamEntry> oldest = jedis.xrange(keys.stream(), (StreamEntryID) null, null, 1);
-        return !oldest.isEmpty() && StreamIds.compare(oldest.get(0).getID().toString(), last) > 0;
+        return !oldest.isEmpty() && StreamIds.compare(oldest.get(0).getID().toString(), last) > 0
+                ? StreamPosition.TRIMMED : StreamPosition.CONTINUOUS;
     }
 
     private void readStream() {

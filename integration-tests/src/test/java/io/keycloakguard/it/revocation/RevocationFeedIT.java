@@ -162,7 +162,7 @@ class RevocationFeedIT {
             assertTrue(client.isStale(), "no publisher heartbeat: the client cannot know it is up to date");
             assertTrue(client.isRevoked(null, "anything", null, null, now()), "fail-closed rejects while stale");
             long drainedTo = System.currentTimeMillis();
-            assertTrue(publisher.heartbeat(jedis, realm, drainedTo, drainedTo, "test"));
+            assertEquals(1, publisher.heartbeat(jedis, realm, drainedTo, drainedTo, "test", false));
             Await.until(() -> !client.isStale(), Duration.ofSeconds(20), "a heartbeat makes it fresh");
             assertFalse(client.isRevoked(null, "anything", null, null, now()));
             assertTrue(client.isRevoked(null, "known", null, null, now()));
@@ -194,7 +194,7 @@ class RevocationFeedIT {
             executor.scheduleWithFixedDelay(() -> {
                 try {
                     long t = System.currentTimeMillis();
-                    publisher.heartbeat(jedis, realm, t, t, "test");
+                    publisher.heartbeat(jedis, realm, t, t, "test", false);
                 } catch (RuntimeException e) {
                     // Redis is down: no heartbeat, which is what the client must notice.
                 }
