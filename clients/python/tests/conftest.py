@@ -43,3 +43,8 @@ def jwks(key: KeyPair) -> Iterator[JwksServer]:
     server = JwksServer([key])
     yield server
     server.close()
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"

@@ -58,9 +58,22 @@ class RedisServer:
         if self.process is not None:
             return
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", self.dir],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                self.dir,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         wait_until(self._answers, 15, f"redis-server on {self.port}")
 
     def stop(self) -> None:
@@ -129,25 +142,63 @@ class Publisher:
     def key(self, name: str) -> str:
         return f"{self.prefix}rev:v1:{{{self.realm}}}:{name}"
 
-    def publish(self, kind: str, subject: str, *, client: str | None = None, time_: int | None = None,
-                exp: int | None = None, rid: str | None = None) -> None:
+    def publish(
+        self,
+        kind: str,
+        subject: str,
+        *,
+        client: str | None = None,
+        time_: int | None = None,
+        exp: int | None = None,
+        rid: str | None = None,
+    ) -> None:
         now = int(time.time())
         t = now if time_ is None else time_
         e = now + 600 if exp is None else exp
         rid = rid or str(uuid.uuid4())
-        record: dict[str, Any] = {"v": 1, "id": rid, "realm": self.realm, "kind": kind, "subject": subject,
-                                  "time": t, "exp": e, "reason": "test"}
+        record: dict[str, Any] = {
+            "v": 1,
+            "id": rid,
+            "realm": self.realm,
+            "kind": kind,
+            "subject": subject,
+            "time": t,
+            "exp": e,
+            "reason": "test",
+        }
         if client is not None:
             record["client"] = client
         entry = f"{kind}:{subject}" + (f":{client}" if kind == "client-grant" else "")
-        self.r.eval(PUBLISH, 4, self.key("records"), self.key("expiry"), self.key("stream"), self.key("seen:" + rid),
-                    rid, entry, json.dumps(record), str(t), str(e), str(now), str(self.max_len), client or "")
+        self.r.eval(
+            PUBLISH,
+            4,
+            self.key("records"),
+            self.key("expiry"),
+            self.key("stream"),
+            self.key("seen:" + rid),
+            rid,
+            entry,
+            json.dumps(record),
+            str(t),
+            str(e),
+            str(now),
+            str(self.max_len),
+            client or "",
+        )
         self.published.append(rid)
 
     def heartbeat(self, drained_to_ms: int | None = None, rev: int = 2) -> None:
         now_ms = int(time.time() * 1000)
-        self.r.eval(HEARTBEAT, 2, self.key("heartbeat"), self.key("stream"),
-                    str(now_ms if drained_to_ms is None else drained_to_ms), str(now_ms), "test-node", str(rev))
+        self.r.eval(
+            HEARTBEAT,
+            2,
+            self.key("heartbeat"),
+            self.key("stream"),
+            str(now_ms if drained_to_ms is None else drained_to_ms),
+            str(now_ms),
+            "test-node",
+            str(rev),
+        )
 
 
 class KeyPair:
@@ -160,9 +211,12 @@ class KeyPair:
         public_jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.private.public_key()))
         self.jwk: dict[str, Any] = {**public_jwk, "kid": self.kid, "alg": alg, "use": "sig"}
 
-    def sign(self, claims: Mapping[str, Any], *, headers: Mapping[str, Any] | None = None, alg: str | None = None) -> str:
-        return jwt.encode(dict(claims), self.private, algorithm=alg or self.alg,
-                          headers={"kid": self.kid, **(headers or {})})
+    def sign(
+        self, claims: Mapping[str, Any], *, headers: Mapping[str, Any] | None = None, alg: str | None = None
+    ) -> str:
+        return jwt.encode(
+            dict(claims), self.private, algorithm=alg or self.alg, headers={"kid": self.kid, **(headers or {})}
+        )
 
 
 class JwksServer:
@@ -175,22 +229,27 @@ class JwksServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - the http.server API
+            def do_GET(self) -> None:
                 server.fetches += 1
                 if server.fail:
                     self.send_response(503)
                     self.end_headers()
                     return
-                body = json.dumps({"keys": [
-                    {"kid": "enc-key", "kty": "RSA", "alg": "RSA-OAEP", "use": "enc", "n": "AQAB", "e": "AQAB"},
-                    *[k.jwk for k in server.keys]]}).encode()
+                body = json.dumps(
+                    {
+                        "keys": [
+                            {"kid": "enc-key", "kty": "RSA", "alg": "RSA-OAEP", "use": "enc", "n": "AQAB", "e": "AQAB"},
+                            *[k.jwk for k in server.keys],
+                        ]
+                    }
+                ).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -213,10 +272,18 @@ ISSUER = "https://sso.example.test/realms/test"
 def access_token_claims(**overrides: Any) -> dict[str, Any]:
     now = int(time.time())
     claims: dict[str, Any] = {
-        "iss": ISSUER, "aud": ["my-api", "account"], "sub": "user-" + uuid.uuid4().hex[:8], "typ": "Bearer",
-        "azp": "web-app", "sid": "sid-" + uuid.uuid4().hex[:8], "jti": "jti-" + uuid.uuid4().hex,
-        "iat": now, "exp": now + 300, "scope": "openid profile orders:read",
-        "realm_access": {"roles": ["user"]}, "resource_access": {"my-api": {"roles": ["reader"]}},
+        "iss": ISSUER,
+        "aud": ["my-api", "account"],
+        "sub": "user-" + uuid.uuid4().hex[:8],
+        "typ": "Bearer",
+        "azp": "web-app",
+        "sid": "sid-" + uuid.uuid4().hex[:8],
+        "jti": "jti-" + uuid.uuid4().hex,
+        "iat": now,
+        "exp": now + 300,
+        "scope": "openid profile orders:read",
+        "realm_access": {"roles": ["user"]},
+        "resource_access": {"my-api": {"roles": ["reader"]}},
     }
     claims.update(overrides)
     return {k: v for k, v in claims.items() if v is not None}

@@ -39,7 +39,8 @@ def test_case(name: str, case: dict[str, Any]) -> None:
             now = int(k["now_ms"])
             state.remove_expired(now // 1000)
             revoked = (bool(k.get("fail_closed", False)) and state.is_stale(now, stale_after)) or state.is_revoked(
-                {key: value for key, value in k["claims"].items() if value is not None})
+                {key: value for key, value in k["claims"].items() if value is not None}
+            )
             assert revoked == k["revoked"], f"{k['why']} — {where}"
         elif "expect" in step:
             x = step["expect"]

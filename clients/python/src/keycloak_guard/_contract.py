@@ -21,7 +21,7 @@ REVISION = 2
 SESSION = "session"
 USER = "user"
 CLIENT_GRANT = "client-grant"
-TOKEN = "token"
+TOKEN = "token"  # noqa: S105 - a kind name, not a secret
 CLIENT = "client"  # revision 2: a client's not-before, disabled or deleted client
 KINDS = frozenset({SESSION, USER, CLIENT_GRANT, TOKEN, CLIENT})
 
@@ -36,7 +36,7 @@ _MIN_I64 = -(1 << 63)
 _MAX_I64 = (1 << 63) - 1
 
 
-class MalformedRevocation(ValueError):  # noqa: N818 - reads as what it is: "a malformed revocation"
+class MalformedRevocation(ValueError):
     """A feed entry a reader cannot apply: not JSON, a missing or malformed field, an unknown version or kind."""
 
 

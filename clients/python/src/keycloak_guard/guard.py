@@ -139,9 +139,12 @@ class KeycloakGuard:
         revocations = self.revocations
         if revocations.is_revoked(claims):
             return CheckResult(
-                Outcome.REVOKED, claims,
-                "revocation status unknown (feed stale)" if revocations.fail_closed and revocations.is_stale()
-                else "token revoked")
+                Outcome.REVOKED,
+                claims,
+                "revocation status unknown (feed stale)"
+                if revocations.fail_closed and revocations.is_stale()
+                else "token revoked",
+            )
         if not revocations.ready:
             # Fail-open before the first snapshot would accept every revoked token: refuse to decide instead.
             return CheckResult(Outcome.UNAVAILABLE, claims, "revocation feed not loaded yet")
@@ -172,8 +175,11 @@ class KeycloakGuard:
             if not await self.revocations.wait_ready_async(self.settings.ready_timeout):
                 log.warning(
                     "Keycloak Guard: the revocation feed did not load within %.0f s (%s); answering 503%s until "
-                    "it does", self.settings.ready_timeout, self.revocations.health().last_error or "no answer",
-                    "" if not self.settings.fail_closed else " (401: fail-closed)")
+                    "it does",
+                    self.settings.ready_timeout,
+                    self.revocations.health().last_error or "no answer",
+                    "" if not self.settings.fail_closed else " (401: fail-closed)",
+                )
             yield
         finally:
             await to_thread(self.stop)

@@ -34,18 +34,23 @@ class KeycloakGuardCollector(Collector):
         yield gauge("keycloak_guard_feed_connected", "1 while Redis answers the follower", feed["connected"])
         yield gauge("keycloak_guard_feed_stale", "1 while the feed is older than stale_after", feed["stale"])
         staleness = feed["staleness_seconds"]
-        yield gauge("keycloak_guard_feed_staleness_seconds",
-                    "Age of the newest confirmed publisher heartbeat (+Inf before the first)",
-                    float("inf") if staleness is None else staleness)
+        yield gauge(
+            "keycloak_guard_feed_staleness_seconds",
+            "Age of the newest confirmed publisher heartbeat (+Inf before the first)",
+            float("inf") if staleness is None else staleness,
+        )
         yield gauge("keycloak_guard_feed_live_revocations", "Revocations held in memory", feed["live_revocations"])
-        yield gauge("keycloak_guard_feed_outdated", "1 if the publisher writes a later contract revision",
-                    feed["outdated"])
-        skipped = CounterMetricFamily("keycloak_guard_feed_skipped_entries",
-                                      "Feed entries that could not be applied", labels=labels)
+        yield gauge(
+            "keycloak_guard_feed_outdated", "1 if the publisher writes a later contract revision", feed["outdated"]
+        )
+        skipped = CounterMetricFamily(
+            "keycloak_guard_feed_skipped_entries", "Feed entries that could not be applied", labels=labels
+        )
         skipped.add_metric([realm], feed["skipped_entries"])
         yield skipped
-        requests = CounterMetricFamily("keycloak_guard_requests", "Bearer token checks by outcome",
-                                       labels=[*labels, "outcome"])
+        requests = CounterMetricFamily(
+            "keycloak_guard_requests", "Bearer token checks by outcome", labels=[*labels, "outcome"]
+        )
         for outcome, n in health["requests"].items():
             requests.add_metric([realm, outcome], n)
         yield requests

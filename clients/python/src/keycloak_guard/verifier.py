@@ -20,15 +20,15 @@ log = logging.getLogger("keycloak_guard")
 ALGORITHMS = frozenset({"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"})
 
 #: The ``typ`` claim of a Keycloak access token (ID tokens say ``ID``, refresh tokens ``Refresh``).
-ACCESS_TOKEN_TYPE = "Bearer"
+ACCESS_TOKEN_TYPE = "Bearer"  # noqa: S105 - a token type, not a secret
 
 
-class InvalidToken(Exception):  # noqa: N818 - the name says what the token is
+class InvalidToken(Exception):
     """The token is malformed, badly signed, expired, not an access token, for another issuer or audience, or
     sender-constrained. The message is safe to log and to return: it never contains the token."""
 
 
-class KeysUnavailable(Exception):  # noqa: N818
+class KeysUnavailable(Exception):
     """The realm's signing keys could not be fetched (Keycloak unreachable) and none that fits is cached."""
 
 
@@ -115,8 +115,12 @@ class JwksCache:
             keys, algs = _signing_keys(document)
         except (OSError, ValueError, urllib.error.URLError) as e:
             self.last_error = f"{type(e).__name__}: {e}"
-            log.warning("Keycloak Guard: cannot fetch the realm's keys from %s (%s); keeping %d known keys",
-                        self.url, self.last_error, len(self._keys))
+            log.warning(
+                "Keycloak Guard: cannot fetch the realm's keys from %s (%s); keeping %d known keys",
+                self.url,
+                self.last_error,
+                len(self._keys),
+            )
             return
         self._algs = algs
         self._keys = keys
@@ -178,7 +182,9 @@ class KeycloakJwtVerifier:
         if not self.audience:
             log.warning(
                 "Keycloak Guard: no audience configured for %s: access tokens issued to any client of the realm "
-                "are accepted. Configure the audience your API expects.", self.issuer)
+                "are accepted. Configure the audience your API expects.",
+                self.issuer,
+            )
 
     def _header(self, token: str) -> tuple[str, str | None]:
         try:
