@@ -89,8 +89,10 @@ class RedisServer:
         except redis.RedisError:
             return False
 
-    def client(self) -> redis.Redis:
-        return redis.Redis.from_url(self.url, decode_responses=True)
+    def client(self) -> Any:
+        # Any: redis-py 5.0 (the lowest supported) has untyped or mistyped signatures here.
+        from_url: Any = redis.Redis.from_url
+        return from_url(self.url, decode_responses=True)
 
 
 # The pack's publisher scripts (core/.../RevocationPublisher.java), so the follower reads what Keycloak writes.
@@ -133,7 +135,7 @@ return 1
 class Publisher:
     """Writes a realm's feed the way Keycloak Guard does."""
 
-    r: redis.Redis
+    r: Any  # a redis.Redis
     prefix: str
     realm: str
     max_len: int = 100_000

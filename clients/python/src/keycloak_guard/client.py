@@ -344,16 +344,19 @@ class RevocationClient:
         self._state.observe_heartbeat(Heartbeat.from_fields(_strings(self._redis.hgetall(self.keys.heartbeat))))
 
 
-def _connect(url: str, poll_block: float) -> redis.Redis:
+def _connect(url: str, poll_block: float) -> Any:
     # No retries inside redis-py (newer versions retry with backoff by default): the follower retries itself, at
     # once and briefly, so that it is current again right after Redis answers. The socket timeout stays above the
-    # blocking read.
-    return redis.Redis.from_url(
+    # blocking read. (Typed as Any: redis-py 5.0, the lowest supported, has no annotations here.)
+    from_url: Any = redis.Redis.from_url
+    no_retry: Any = Retry
+    no_backoff: Any = NoBackoff
+    return from_url(
         url,
         decode_responses=True,
         socket_timeout=poll_block + 5,
         socket_connect_timeout=2,
-        retry=Retry(NoBackoff(), 0),
+        retry=no_retry(no_backoff(), 0),
         client_name="keycloak-guard-python",
     )
 

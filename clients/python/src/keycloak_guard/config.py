@@ -38,7 +38,7 @@ class Settings:
     ============== ================================== ==========================================================
     """
 
-    issuer: str
+    issuer: str = ""
     realm: str = ""
     audience: tuple[str, ...] = ()
     redis_url: str | None = None
