@@ -318,3 +318,10 @@ def test_the_readme_quick_start_runs(
         publisher.publish("session", claims["sid"])
         wait_until(lambda: c.get("/api/me", headers=bearer(key.sign(claims))).status_code == 401, what="revoked")
         assert c.get("/health/keycloak-guard").status_code == 200
+
+
+def test_docs_app_integration_prints_the_same_quick_start() -> None:
+    doc = (README.parents[2] / "docs" / "app-integration.md").read_text()
+    match = re.search(r"### Python \(FastAPI / Starlette\).*?```python\n(.*?)```", doc, re.DOTALL)
+    assert match, "no Python section in docs/app-integration.md"
+    assert match.group(1) == quick_start_source()

@@ -1,0 +1,265 @@
+package io.keycloakguard.it.clients;
+
+import io.keycloakguard.it.harness.Await;
+import io.keycloakguard.it.harness.GuardEnvironment;
+import io.keycloakguard.it.harness.KeycloakAdmin;
+import io.keycloakguard.it.harness.KeycloakGuardExtension;
+import io.keycloakguard.it.harness.Tokens;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The Python package end to end (issue 23, item 5): the wheel {@code python -m build} makes, installed into a fresh
+ * virtual environment, running the README's FastAPI quick start under uvicorn (two workers, each with its own
+ * follower), configured by environment variables only, against the suite's Keycloak and Redis.
+ *
+ * <p>A scratch realm with a 10 s access-token lifespan and a client whose tokens live 600 s: every user signs in with
+ * that client, so every revocation must outlive the realm's lifespan. App A fails open (the default), app B fails
+ * closed with a 4 s stale bound, app C starts only after Redis came back empty.
+ */
+@ExtendWith(KeycloakGuardExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FastApiClientIT {
+
+    static final String PASSWORD = "Correct-horse-42";
+    static final String CLIENT = "long-cli";
+    static final int REALM_LIFESPAN = 10;
+    static final int CLIENT_LIFESPAN = 600;
+    /** The contract's skew: a record lives until its covered tokens' lifetime plus this (docs/revocation-contract.md). */
+    static final int SKEW = 60;
+
+    static String realm;
+    static PythonPackage python;
+    static PythonPackage.App failOpen;
+    static PythonPackage.App failClosed;
+    static PythonPackage.App startedLater;
+    static User bystander;
+    static User longLived;
+    static long longLivedLogoutAt;
+
+    record User(String id, String name, String accessToken, String refreshToken) {
+    }
+
+    @BeforeAll
+    static void realmAndApps(GuardEnvironment env) throws Exception {
+        assumeTrue(PythonPackage.venvAvailable(), "needs python3 with venv and ensurepip (Debian: python3-venv)");
+        realm = "py-" + KeycloakAdmin.uniqueUsername("fastapi");
+        Map<String, Object> client = new HashMap<>(Map.of("clientId", CLIENT, "publicClient", true,
+                "directAccessGrantsEnabled", true, "standardFlowEnabled", false,
+                "attributes", Map.of("access.token.lifespan", String.valueOf(CLIENT_LIFESPAN)),
+                "protocolMappers", List.of(Map.of("name", "audience my-api", "protocol", "openid-connect",
+                        "protocolMapper", "oidc-audience-mapper", "config", Map.of(
+                                "included.custom.audience", "my-api", "access.token.claim", "true",
+                                "id.token.claim", "false")))));
+        env.admin().request().body(Map.of("realm", realm, "enabled", true, "sslRequired", "none",
+                        "accessTokenLifespan", REALM_LIFESPAN, "eventsListeners", List.of("guard-revocation"),
+                        "adminEventsEnabled", true, "clients", List.of(client)))
+                .post("/admin/realms").then().statusCode(201);
+
+        python = PythonPackage.buildAndInstall();
+        failOpen = python.start("fail-open", environment(env, Map.of()), 2);
+        failClosed = python.start("fail-closed", environment(env, Map.of(
+                "KEYCLOAK_GUARD_FAIL_CLOSED", "true", "KEYCLOAK_GUARD_STALE_AFTER", "4")), 1);
+
+        bystander = login(env, "bystander");
+        assertAccepted(failOpen, bystander, "the bystander signs in");
+
+        // The client's tokens live 600 s on a realm whose own lifespan is 10 s: the logout must cover them as long.
+        longLived = login(env, "long-lived");
+        assertAccepted(failOpen, longLived, "a 600 s token is accepted");
+        longLivedLogoutAt = System.currentTimeMillis() / 1000;
+        Tokens.logout(env.baseUrl(), realm, CLIENT, longLived.refreshToken);
+        awaitRejected(failOpen, longLived, "the long-lived token's logout");
+    }
+
+    static Map<String, String> environment(GuardEnvironment env, Map<String, String> more) {
+        Map<String, String> variables = new HashMap<>(Map.of(
+                "KEYCLOAK_GUARD_ISSUER", env.baseUrl() + "/realms/" + realm,
+                "KEYCLOAK_GUARD_REALM", realm,
+                "KEYCLOAK_GUARD_AUDIENCE", "my-api",
+                "KEYCLOAK_GUARD_REDIS_URL", env.redis().url(),
+                "KEYCLOAK_GUARD_KEY_PREFIX", env.keyPrefix()));
+        variables.putAll(more);
+        return variables;
+    }
+
+    @AfterAll
+    static void stop(GuardEnvironment env) {
+        for (PythonPackage.App app : new PythonPackage.App[] {failOpen, failClosed, startedLater}) {
+            if (app != null) {
+                app.close();
+            }
+        }
+        if (realm != null) {
+            env.admin().request().delete("/admin/realms/{realm}", realm);
+        }
+    }
+
+    static User login(GuardEnvironment env, String hint) {
+        String name = KeycloakAdmin.uniqueUsername(hint);
+        String id = env.admin().createUser(realm, name, PASSWORD);
+        Map<String, Object> tokens = Tokens.passwordGrant(env.baseUrl(), realm, CLIENT, name, PASSWORD);
+        return new User(id, name, (String) tokens.get("access_token"), (String) tokens.get("refresh_token"));
+    }
+
+    static void assertAccepted(PythonPackage.App app, User user, String step) {
+        HttpResponse<String> response = app.get("/api/me", user.accessToken);
+        assertEquals(200, response.statusCode(), step + ": " + app.name + " answered " + response.body() + " "
+                + response.headers().firstValue("WWW-Authenticate").orElse(""));
+    }
+
+    /** 401 because the token is revoked (not because it expired or is invalid). */
+    static boolean revoked(PythonPackage.App app, User user) {
+        HttpResponse<String> response = app.get("/api/me", user.accessToken);
+        return response.statusCode() == 401 && response.headers().firstValue("WWW-Authenticate").orElse("")
+                .contains("error_description=\"token revoked\"");
+    }
+
+    static void awaitRejected(PythonPackage.App app, User user, String step) {
+        Await.until(() -> revoked(app, user), Duration.ofSeconds(15), step + " reaches " + app.name
+                + " (last answer " + app.get("/api/me", user.accessToken).statusCode() + "; " + app.healthBody() + ")");
+    }
+
+    static void assertBystanderAccepted() {
+        assertAccepted(failOpen, bystander, "an untouched user stays accepted");
+    }
+
+    @Test
+    @Order(1)
+    void signInThenLogout(GuardEnvironment env) {
+        User user = login(env, "logout");
+        assertAccepted(failOpen, user, "signed in");
+        assertAccepted(failClosed, user, "signed in (fail-closed app, fresh feed)");
+        Tokens.logout(env.baseUrl(), realm, CLIENT, user.refreshToken);
+        awaitRejected(failOpen, user, "logout");
+        awaitRejected(failClosed, user, "logout");
+        assertBystanderAccepted();
+    }
+
+    @Test
+    @Order(2)
+    @SuppressWarnings("unchecked")
+    void adminDisablesTheUser(GuardEnvironment env) {
+        User user = login(env, "disabled");
+        assertAccepted(failOpen, user, "signed in");
+        Map<String, Object> representation = env.admin().request().get("/admin/realms/{realm}/users/{id}", realm, user.id)
+                .then().statusCode(200).extract().as(Map.class);
+        representation.put("enabled", false);
+        env.admin().request().body(representation).put("/admin/realms/{realm}/users/{id}", realm, user.id)
+                .then().statusCode(204);
+        awaitRejected(failOpen, user, "admin disables the user");
+        assertBystanderAccepted();
+    }
+
+    @Test
+    @Order(3)
+    void rfc7009RevocationOfTheAccessToken(GuardEnvironment env) {
+        User user = login(env, "rfc7009");
+        assertAccepted(failOpen, user, "signed in");
+        given().formParam("client_id", CLIENT).formParam("token", user.accessToken)
+                .formParam("token_type_hint", "access_token")
+                .post(env.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/revoke")
+                .then().statusCode(200);
+        awaitRejected(failOpen, user, "RFC 7009 revocation");
+        assertBystanderAccepted();
+    }
+
+    @Test
+    @Order(4)
+    void redisRestartedWithItsDataLost(GuardEnvironment env) throws Exception {
+        assumeTrue(env.redis().isPrivate(), "needs a Redis the suite may stop");
+        User user = login(env, "amnesia");
+        Tokens.logout(env.baseUrl(), realm, CLIENT, user.refreshToken);
+        awaitRejected(failOpen, user, "logout before the restart");
+
+        env.redis().stop();
+        env.redis().start(); // the suite's private Redis keeps nothing on disk: it comes back empty
+
+        // An app that starts now knows only what the pack republishes.
+        startedLater = python.start("started-later", environment(env, Map.of()), 1);
+        awaitRejected(startedLater, user, "the pack republishes the logout to the empty Redis");
+        awaitRejected(startedLater, longLived, "the pack republishes the long-lived token's logout");
+        assertTrue(revoked(failOpen, user), "the running app keeps what it knew");
+        assertAccepted(startedLater, bystander, "an untouched user stays accepted after the republish");
+        assertBystanderAccepted();
+    }
+
+    @Test
+    @Order(5)
+    void redisStoppedThenBack(GuardEnvironment env) {
+        assumeTrue(env.redis().isPrivate(), "needs a Redis the suite may stop");
+        User duringOutage = login(env, "outage");
+        User afterOutage = login(env, "after-outage");
+        assertAccepted(failOpen, duringOutage, "signed in");
+        Await.until(() -> failClosed.me(bystander.accessToken) == 200, Duration.ofSeconds(15),
+                "the fail-closed app is fresh before the outage (" + failClosed.healthBody() + ")");
+
+        env.redis().stop();
+        long revokedWhileDown;
+        try {
+            // Fail-closed: once the feed is older than its bound (4 s), every token is rejected.
+            Await.until(() -> failClosed.me(bystander.accessToken) == 401, Duration.ofSeconds(20),
+                    "the fail-closed app rejects every token once its feed is stale");
+            assertEquals(503, failClosed.health(), "the fail-closed app is out of service: " + failClosed.healthBody());
+            // Fail-open: answers from what it knew.
+            assertBystanderAccepted();
+            assertEquals(200, failOpen.health(), "a fail-open app stays in service: " + failOpen.healthBody());
+
+            Tokens.logout(env.baseUrl(), realm, CLIENT, duringOutage.refreshToken);
+            revokedWhileDown = System.currentTimeMillis();
+            // The documented window: a fail-open app cannot know about a revocation Redis never got.
+            assertAccepted(failOpen, duringOutage, "a logout during the outage is unknown to a fail-open app");
+        } finally {
+            env.redis().start();
+        }
+        long back = System.currentTimeMillis();
+        Await.until(() -> revoked(failOpen, duringOutage), Duration.ofSeconds(30),
+                "the logout made during the outage reaches the app once Redis is back (" + failOpen.healthBody() + ")");
+        long afterBack = System.currentTimeMillis() - back;
+        assertTrue(afterBack <= 1000, "the logout made during the outage (" + (back - revokedWhileDown)
+                + " ms before Redis came back) was rejected " + afterBack + " ms after Redis answered again; "
+                + "issue 23 asks for 1 s");
+
+        Tokens.logout(env.baseUrl(), realm, CLIENT, afterOutage.refreshToken);
+        awaitRejected(failOpen, afterOutage, "a logout after the outage");
+        Await.until(() -> failClosed.me(bystander.accessToken) == 200, Duration.ofSeconds(15),
+                "the fail-closed app accepts again once its feed is fresh (" + failClosed.healthBody() + ")");
+        assertTrue(revoked(failClosed, duringOutage), "the fail-closed app rejects the logout made during the outage");
+        assertBystanderAccepted();
+    }
+
+    @Test
+    @Order(6)
+    void aClientsLongerLifespanIsCoveredPastTheRealmsLifespan() {
+        // Past the realm's lifespan plus the skew (when a record sized by the realm alone would be gone), while the
+        // token itself is still valid: the app must still reject it as revoked, not as expired.
+        long until = longLivedLogoutAt + REALM_LIFESPAN + SKEW + 5;
+        long wait = until - System.currentTimeMillis() / 1000;
+        if (wait > 0) {
+            Await.sleep(Duration.ofSeconds(wait));
+        }
+        assertTrue(revoked(failOpen, longLived), "the 600 s token is still revoked "
+                + (System.currentTimeMillis() / 1000 - longLivedLogoutAt) + " s after its logout: "
+                + failOpen.get("/api/me", longLived.accessToken).headers().firstValue("WWW-Authenticate").orElse(""));
+        if (startedLater != null) {
+            assertTrue(revoked(startedLater, longLived), "also where it was learnt from the republished feed");
+        }
+        assertBystanderAccepted();
+    }
+}
