@@ -130,7 +130,8 @@ final class PythonPackage {
     }
 
     static final class App implements AutoCloseable {
-        private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
 
         final String name;
         final Process process;
