@@ -1,6 +1,7 @@
 package io.keycloakguard.core.outbox;
 
 import io.keycloakguard.core.config.OptionReader;
+import io.keycloakguard.core.redis.RedisRecoveredEvent;
 import org.keycloak.Config;
 import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
@@ -36,6 +37,11 @@ public class JpaOutboxProviderFactory implements OutboxProviderFactory {
     public void postInit(KeycloakSessionFactory factory) {
         drainer = new OutboxDrainer(factory, settings, metrics);
         drainer.start();
+        factory.register(event -> {
+            if (event instanceof RedisRecoveredEvent) {
+                drainer.retryAtOnceTopicsNow();
+            }
+        });
     }
 
     @Override

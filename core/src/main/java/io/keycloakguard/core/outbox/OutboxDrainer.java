@@ -95,6 +95,29 @@ final class OutboxDrainer {
         }
     }
 
+    /**
+     * The destination of the at-once topics (Redis) is back: their rows waiting out a backoff are due now, and the
+     * lane drains them right away, so a revocation made during an outage is out within moments of Redis answering.
+     */
+    void retryAtOnceTopicsNow() {
+        Lane lane = atOnce;
+        if (lane == null) {
+            return;
+        }
+        lane.executor.execute(() -> {
+            try {
+                long now = System.currentTimeMillis();
+                KeycloakModelUtils.runJobInTransaction(sessionFactory, session -> em(session).createQuery(
+                                "update GuardOutboxEntity e set e.nextAttemptAt = :now"
+                                        + " where e.topic in :topics and e.nextAttemptAt > :now")
+                        .setParameter("now", now).setParameter("topics", atOnceTopics).executeUpdate());
+            } catch (RuntimeException e) {
+                LOG.debugf(e, "Could not make waiting rows due");
+            }
+            lane.drain();
+        });
+    }
+
     void stop() {
         if (atOnce != null) {
             atOnce.stop();

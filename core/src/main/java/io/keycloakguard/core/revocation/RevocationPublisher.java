@@ -4,6 +4,8 @@ import io.keycloakguard.revocation.contract.ContractRevision;
 import io.keycloakguard.revocation.contract.Heartbeat;
 import io.keycloakguard.revocation.contract.Revocation;
 import io.keycloakguard.revocation.contract.RevocationKeys;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.Tuple;
 
@@ -25,7 +27,12 @@ public final class RevocationPublisher {
             "local exp = tonumber(ARGV[5])",
             "local now = tonumber(ARGV[6])",
             "if exp <= now then return 0 end",
-            "if not redis.call('SET', KEYS[4], '1', 'NX', 'EX', exp - now) then return 0 end",
+            // Published before: touch the marker anyway, a write, so that a WAIT after a redelivery proves the replicas
+            // have the record too (a retry after a failed WAIT must not pass on an empty connection offset).
+            "if not redis.call('SET', KEYS[4], '1', 'NX', 'EX', exp - now) then",
+            "  redis.call('EXPIRE', KEYS[4], exp - now)",
+            "  return 0",
+            "end",
             "local incoming = cjson.decode(ARGV[3])",
             "local winner = incoming",
             "local current = redis.call('HGET', KEYS[1], ARGV[2])",
@@ -81,13 +88,22 @@ public final class RevocationPublisher {
      * @return true if Redis took it now; false if it was published before or has already expired
      */
     public boolean publish(UnifiedJedis jedis, Revocation r, long nowEpochSeconds) {
+        return Long.valueOf(1).equals(jedis.eval(PUBLISH, publishKeys(r), publishArgs(r, nowEpochSeconds)));
+    }
+
+    /** The same in a pipeline: one connection, so that a WAIT after it covers these writes. */
+    public Response<Object> publish(AbstractPipeline pipeline, Revocation r, long nowEpochSeconds) {
+        return pipeline.eval(PUBLISH, publishKeys(r), publishArgs(r, nowEpochSeconds));
+    }
+
+    private List<String> publishKeys(Revocation r) {
         RevocationKeys keys = keys(r.realm());
-        Object result = jedis.eval(PUBLISH,
-                List.of(keys.records(), keys.expiry(), keys.stream(), keys.seen(r.id())),
-                List.of(r.id(), r.key(), r.toJson(), String.valueOf(r.time()), String.valueOf(r.expiresAt()),
-                        String.valueOf(nowEpochSeconds), String.valueOf(streamMaxLength),
-                        r.client() == null ? "" : r.client()));
-        return Long.valueOf(1).equals(result);
+        return List.of(keys.records(), keys.expiry(), keys.stream(), keys.seen(r.id()));
+    }
+
+    private List<String> publishArgs(Revocation r, long nowEpochSeconds) {
+        return List.of(r.id(), r.key(), r.toJson(), String.valueOf(r.time()), String.valueOf(r.expiresAt()),
+                String.valueOf(nowEpochSeconds), String.valueOf(streamMaxLength), r.client() == null ? "" : r.client());
     }
 
     /**

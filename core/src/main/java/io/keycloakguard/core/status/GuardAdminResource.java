@@ -4,6 +4,7 @@ import io.keycloakguard.core.config.InvalidAuthenticatorConfigs;
 import io.keycloakguard.core.outbox.OutboxBacklog;
 import io.keycloakguard.core.redis.RedisConnectionProvider;
 import io.keycloakguard.core.redis.RedisPing;
+import io.keycloakguard.core.revocation.RevocationFeedStatus;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -42,6 +43,7 @@ public class GuardAdminResource {
         status.put("providers", PackProviders.in(session.getKeycloakSessionFactory(), realm));
         status.put("redis", redis());
         status.put("outbox", OutboxBacklog.of(session, realm.getId()));
+        status.put("revocationFeed", RevocationFeedStatus.of(session, realm));
         status.put("invalidConfigs", InvalidAuthenticatorConfigs.of(session, realm));
         return status;
     }

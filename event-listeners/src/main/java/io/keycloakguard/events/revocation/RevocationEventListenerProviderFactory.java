@@ -7,6 +7,10 @@ import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.events.admin.AdminEvent;
+import io.keycloakguard.core.outbox.OutboxSink;
+import io.keycloakguard.core.revocation.RevocationSinkFactory;
+import org.keycloak.models.AbstractKeycloakTransaction;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
@@ -23,7 +27,7 @@ import java.util.List;
  */
 public class RevocationEventListenerProviderFactory implements EventListenerProviderFactory {
 
-    public static final String ID = "guard-revocation";
+    public static final String ID = Revocations.LISTENER_ID;
 
     private RevocationTriggers triggers;
 
@@ -54,6 +58,22 @@ public class RevocationEventListenerProviderFactory implements EventListenerProv
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        // A deleted client's tokens are invalid to Keycloak at once; the admin event comes after the client is gone,
+        // so its clientId is taken here, inside the deleting transaction.
+        factory.register(event -> {
+            if (event instanceof ClientModel.ClientRemovedEvent removed) {
+                RealmModel realm = removed.getClient().getRealm();
+                if (realm.getEventsListenersStream().anyMatch(ID::equals)) {
+                    new Revocations(removed.getKeycloakSession()).revokeClient(realm, removed.getClient().getClientId(),
+                            "client-deleted");
+                    sink(factory).realmChanged(realm.getId());
+                }
+            }
+        });
+    }
+
+    private static RevocationSinkFactory sink(KeycloakSessionFactory factory) {
+        return (RevocationSinkFactory) factory.getProviderFactory(OutboxSink.class, Revocations.TOPIC);
     }
 
     @Override
@@ -94,9 +114,34 @@ public class RevocationEventListenerProviderFactory implements EventListenerProv
             } else if (trigger instanceof RevocationTrigger.AllUsers a) {
                 revocations.revokeAllUsers(realm, a.reason());
             } else if (trigger instanceof RevocationTrigger.Token t) {
-                // The event does not carry the token's exp; no access token of the realm outlives this bound.
-                revocations.revokeToken(realm, t.tokenId(), t.reason());
+                revocations.revokeToken(realm, t.tokenId(), RevokedTokenExpiry.of(session, t.tokenId()), t.reason());
+            } else if (trigger instanceof RevocationTrigger.RealmChanged) {
+                revocations.revokeRealmNotBefore(realm, realm.getNotBefore());
+                afterCommit(() -> sink(session.getKeycloakSessionFactory()).realmChanged(realmId));
+            } else if (trigger instanceof RevocationTrigger.ClientChanged c) {
+                ClientModel client = realm.getClientById(c.clientUuid());
+                if (client != null) {
+                    if (c.disabledRevokes() && !client.isEnabled()) {
+                        revocations.revokeClient(realm, client.getClientId(), "client-disabled");
+                    }
+                    revocations.revokeClientNotBefore(realm, client.getId(), client.getClientId(), client.getNotBefore());
+                }
+                afterCommit(() -> sink(session.getKeycloakSessionFactory()).realmChanged(realmId));
             }
+        }
+
+        /** Lifetimes are read again by another thread: only once the admin's change is committed. */
+        private void afterCommit(Runnable action) {
+            session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
+                @Override
+                protected void commitImpl() {
+                    action.run();
+                }
+
+                @Override
+                protected void rollbackImpl() {
+                }
+            });
         }
 
         @Override

@@ -173,6 +173,12 @@ public final class DistributionKeycloak implements KeycloakServer {
                 options.database().scratch(options.name()), options.redisUrl(), options.redisKeyPrefix(),
                 options.providersDir(), options.realmsDir(), options.extraArgs());
         if (scratch.database().isDevFile()) {
+            // A fresh database every time: an earlier run's would keep its bootstrap admin (another password).
+            try {
+                deleteTree(Settings.workDir().resolve(options.name() + "-h2"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
             scratch = scratch.withExtraArgs("--db-url=jdbc:h2:file:"
                     + Settings.workDir().resolve(options.name() + "-h2/keycloakdb") + ";NON_KEYWORDS=VALUE");
         } else {

@@ -39,6 +39,9 @@ public record KeycloakOptions(String name, int httpPort, Database database, Stri
                 "--spi-guard-redis--default--key-prefix=" + redisKeyPrefix,
                 // Short, so tests see an outage and a recovery within a second or two.
                 "--spi-guard-redis--default--health-check-interval=1s",
+                // Records outlive their tokens by this skew (60 s in production): short, so that tests can watch a
+                // record expire right after the token it covers.
+                "--spi-guard-outbox-sink--revocation--clock-skew=5s",
                 // The audit trail's file sink (guard-audit), where the tests read and tamper with it.
                 "--spi-events-listener--guard-audit--file-path=" + auditFile());
     }

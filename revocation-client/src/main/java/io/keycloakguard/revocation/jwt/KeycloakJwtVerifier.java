@@ -8,6 +8,7 @@ import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 
@@ -37,6 +38,8 @@ public final class KeycloakJwtVerifier {
 
     /** The {@code typ} claim of a Keycloak access token (ID tokens say {@code ID}, refresh tokens {@code Refresh}). */
     public static final String ACCESS_TOKEN_TYPE = "Bearer";
+    /** The {@code typ} claim of a DPoP-bound Keycloak access token. */
+    public static final String DPOP_ACCESS_TOKEN_TYPE = "DPoP";
 
     private final String issuer;
     private final Set<String> audiences;
@@ -65,11 +68,21 @@ public final class KeycloakJwtVerifier {
         this.senderConstrainedAccepted = senderConstrainedAccepted;
         this.processor = new DefaultJWTProcessor<>();
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(KEYCLOAK_ALGORITHMS, keys));
+        Set<String> types = senderConstrainedAccepted ? Set.of(ACCESS_TOKEN_TYPE, DPOP_ACCESS_TOKEN_TYPE) : Set.of(ACCESS_TOKEN_TYPE);
         processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
                 audiences.isEmpty() ? null : audiences,
-                new JWTClaimsSet.Builder().issuer(issuer).claim("typ", ACCESS_TOKEN_TYPE).build(),
-                Set.of("sub", "iat", "exp"),
-                senderConstrainedAccepted ? null : Set.of("cnf")));
+                new JWTClaimsSet.Builder().issuer(issuer).build(),
+                Set.of("sub", "iat", "exp", "typ"),
+                senderConstrainedAccepted ? null : Set.of("cnf")) {
+            @Override
+            public void verify(JWTClaimsSet claims, SecurityContext context) throws BadJWTException {
+                super.verify(claims, context);
+                Object typ = claims.getClaim("typ");
+                if (!types.contains(typ)) {
+                    throw new BadJWTException("not an access token: typ is " + typ + ", expected " + types);
+                }
+            }
+        });
     }
 
     /**

@@ -50,6 +50,11 @@ public record Revocation(String id, String realm, RevocationKind kind, String su
         return new Revocation(UUID.randomUUID().toString(), realm, kind, subject, client, time, newExpiresAt, reason);
     }
 
+    /** The same revocation in a realm of another name (a renamed realm's records go to its new keys). */
+    public Revocation inRealm(String realmName) {
+        return realmName.equals(realm) ? this : new Revocation(id, realmName, kind, subject, client, time, expiresAt, reason);
+    }
+
     /** The entry this revocation occupies in the live set: later revocations of the same key merge into it. */
     public String key() {
         return kind == RevocationKind.CLIENT_GRANT
