@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from typing import Any
 
@@ -200,3 +201,21 @@ def test_configuration_errors_are_clear() -> None:
         RevocationClient(realm="r")
     with pytest.raises(ValueError, match="stale_after"):
         RevocationClient(realm="r", redis_url="redis://localhost", stale_after=0)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
+def test_a_client_started_before_a_fork_is_not_ready_in_the_child(redis_server: RedisServer, prefix: str) -> None:
+    with client_for(redis_server, prefix) as client:
+        assert client.wait_ready(10)
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: no follower thread here, so no answers from a frozen copy
+            health = client.health()
+            os.write(write, f"{client.ready} {health.connected} {health.last_error}".encode())
+            os._exit(0)
+        os.close(write)
+        with os.fdopen(read) as out:
+            child = out.read()
+        os.waitpid(pid, 0)
+        assert child.startswith("False False started before this process forked"), child
+        assert client.ready, "the parent is unaffected"
