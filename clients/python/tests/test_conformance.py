@@ -28,7 +28,12 @@ def test_case(name: str, case: dict[str, Any]) -> None:
         assert len(step) == 1, f"a step has exactly one key: {where}"
         if "snapshot" in step:
             s = step["snapshot"]
-            state.load_snapshot(s["stream_end"], list(_strings(s["records"]).values()), int(s["now"]))
+            state.load_snapshot(
+                s["stream_end"],
+                list(_strings(s["records"]).values()),
+                int(s["now"]),
+                bool(s.get("position_reset", False)),
+            )
         elif "entry" in step:
             e = step["entry"]
             state.apply_entry(e["id"], _strings(e["fields"]))

@@ -155,11 +155,19 @@ class FeedState:
         self._publisher_revision = 0
         self._loaded = False
 
-    def load_snapshot(self, stream_end: str, records: Iterable[str | bytes], now_epoch_seconds: int) -> None:
+    def load_snapshot(
+        self,
+        stream_end: str,
+        records: Iterable[str | bytes],
+        now_epoch_seconds: int,
+        position_reset: bool = False,
+    ) -> None:
         """Merges a snapshot (the records hash's values, read after the stream's newest id ``stream_end``).
 
         Merged into what is known, never replacing it: a revocation is never taken back, and one missing from the
-        snapshot (a Redis that restarted without its data) must not be forgotten early.
+        snapshot (a Redis that restarted without its data) must not be forgotten early. With ``position_reset`` the
+        stream was replaced (its newest id is before the last applied one: a new Redis, or one that lost its data),
+        so the position moves back to ``stream_end`` and a heartbeat naming a position of the old stream is dropped.
         """
         for text in records:
             try:
@@ -169,7 +177,12 @@ class FeedState:
                 continue
             if r.exp >= now_epoch_seconds:
                 self.live.apply(r)
-        self._advance(stream_end)
+        if position_reset and is_stream_id(stream_end):
+            self._last_applied_key = parse_stream_id(stream_end)
+            self._last_applied = stream_end
+            self._pending = None
+        else:
+            self._advance(stream_end)
         self._loaded = True
         self._confirm_pending()
 

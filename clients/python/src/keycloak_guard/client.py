@@ -274,7 +274,14 @@ class RevocationClient:
                     self._load_snapshot()
                 elif reconnected or time.monotonic() - last_trim_check > _TRIM_CHECK_SECONDS:
                     last_trim_check = time.monotonic()
-                    if self._fell_behind_trimmed_stream():
+                    position = self._stream_position()
+                    if position == "replaced":
+                        log.info(
+                            "Keycloak Guard revocation feed: the stream ends before the last applied entry "
+                            "(Redis was replaced or lost its data); reloading the snapshot from its start"
+                        )
+                        self._load_snapshot(position_reset=True)
+                    elif position == "trimmed":
                         log.info(
                             "Keycloak Guard revocation feed: the stream no longer holds the last applied entry; "
                             "reloading the snapshot"
@@ -312,23 +319,28 @@ class RevocationClient:
                 self._stopping.wait(backoff)
                 backoff = min(backoff * 2, _MAX_BACKOFF)
 
-    def _load_snapshot(self) -> None:
+    def _load_snapshot(self, position_reset: bool = False) -> None:
         """Snapshot then stream with no gap: remember where the stream ends, then read the snapshot."""
         newest = self._redis.xrevrange(self.keys.stream, "+", "-", count=1)
         stream_end = _text(newest[0][0]) if newest else ZERO_ID
         records = self._redis.hgetall(self.keys.records)
-        self._state.load_snapshot(stream_end, list(records.values()), int(self._clock()))
+        self._state.load_snapshot(stream_end, list(records.values()), int(self._clock()), position_reset)
         self._snapshot_loads += 1
         self._ready.set()
         self._read_heartbeat()
 
-    def _fell_behind_trimmed_stream(self) -> bool:
-        """True when entries after the last applied one may be gone: the stream now starts after it."""
+    def _stream_position(self) -> str:
+        """Whether reading on from the last applied entry misses nothing: "continuous", "trimmed" (the stream now
+        starts after it) or "replaced" (the stream ends before it, or is empty: XREAD from the old position would
+        never see the new stream's entries)."""
         last = self._state.last_applied
         if last == ZERO_ID:
-            return False
+            return "continuous"
+        newest = self._redis.xrevrange(self.keys.stream, "+", "-", count=1)
+        if not newest or parse_stream_id(_text(newest[0][0])) < parse_stream_id(last):
+            return "replaced"
         oldest = self._redis.xrange(self.keys.stream, "-", "+", count=1)
-        return bool(oldest) and parse_stream_id(_text(oldest[0][0])) > parse_stream_id(last)
+        return "trimmed" if oldest and parse_stream_id(_text(oldest[0][0])) > parse_stream_id(last) else "continuous"
 
     def _read_stream(self) -> None:
         batches = self._redis.xread({self.keys.stream: self._state.last_applied}, count=1000, block=self._poll_block_ms)
