@@ -1,17 +1,17 @@
 import { type GuardHealth, type KeycloakGuard, OUTCOMES } from "./guard.js";
 
 /** The parts of prom-client used here (typed structurally: prom-client stays the application's own dependency). */
-export interface PromClientLike {
-  Gauge: new (config: MetricConfig) => { set(labels: Record<string, string>, value: number): void };
-  Counter: new (config: MetricConfig) => { reset(): void; inc(labels: Record<string, string>, value: number): void };
-  register: unknown;
+export interface PromClientLike<Registry> {
+  Gauge: new (config: MetricConfig<Registry>) => { set(labels: Record<string, string>, value: number): void };
+  Counter: new (config: MetricConfig<Registry>) => { reset(): void; inc(labels: Record<string, string>, value: number): void };
+  register: Registry;
 }
 
-interface MetricConfig {
+export interface MetricConfig<Registry> {
   name: string;
   help: string;
   labelNames: string[];
-  registers: unknown[];
+  registers: Registry[];
   collect: () => void;
 }
 
@@ -22,7 +22,8 @@ interface MetricConfig {
  * before the first heartbeat), `_live_revocations`, `_outdated`, `keycloak_guard_feed_skipped_entries_total` and
  * `keycloak_guard_requests_total{outcome}`, each labelled with the realm.
  */
-export function registerMetrics(guard: KeycloakGuard, promClient: PromClientLike, registry: unknown = promClient.register): void {
+export function registerMetrics<Registry>(guard: KeycloakGuard, promClient: PromClientLike<Registry>,
+                                          registry: Registry = promClient.register): void {
   const read = (): GuardHealth => guard.health();
   const realm = { realm: guard.realm };
   const gauge = (name: string, help: string, value: (h: GuardHealth) => number): void => {

@@ -44,7 +44,11 @@ export class RevocationSet {
   private readonly sessions = new Map<string, Entry>();
   private readonly tokens = new Map<string, Entry>();
   private readonly users = new Map<string, Entry>();
-  private readonly clientGrants = new Map<string, Entry>();
+  /** The `user` `*` entry (every user of the realm), kept out of the lookups of every check. */
+  private everyone: Entry | undefined = undefined;
+  /** sub → azp → entry (nested maps: a concatenated key would cost a string build and flatten per lookup). */
+  private readonly clientGrants = new Map<string, Map<string, Entry>>();
+  private grantCount = 0;
   private readonly clients = new Map<string, Entry>();
   /** The smallest exp of any entry (a lower bound): removeExpired does nothing before it. */
   private earliestExp = Infinity;
@@ -60,10 +64,21 @@ export class RevocationSet {
         break;
       case "user":
         merge(this.users, r.subject, r);
+        if (r.subject === ALL_USERS) {
+          this.everyone = this.users.get(ALL_USERS);
+        }
         break;
-      case "client-grant":
-        merge(this.clientGrants, grantKey(r.subject, r.client ?? ""), r);
+      case "client-grant": {
+        let grants = this.clientGrants.get(r.subject);
+        if (grants === undefined) {
+          grants = new Map();
+          this.clientGrants.set(r.subject, grants);
+        }
+        const before = grants.size;
+        merge(grants, r.client ?? "", r);
+        this.grantCount += grants.size - before;
         break;
+      }
       case "client":
         merge(this.clients, r.subject, r);
         break;
@@ -85,11 +100,11 @@ export class RevocationSet {
       return true;
     }
     // A token issued in the same second as the revocation counts as revoked: iat has one-second resolution.
+    const everyone = this.everyone;
+    if (everyone !== undefined && iat <= everyone.time) {
+      return true;
+    }
     if (this.users.size !== 0) {
-      const everyone = this.users.get(ALL_USERS);
-      if (everyone !== undefined && iat <= everyone.time) {
-        return true;
-      }
       const user = sub === undefined ? undefined : this.users.get(sub);
       if (user !== undefined && iat <= user.time) {
         return true;
@@ -101,7 +116,7 @@ export class RevocationSet {
         return true;
       }
       if (sub !== undefined && this.clientGrants.size !== 0) {
-        const grant = this.clientGrants.get(grantKey(sub, azp));
+        const grant = this.clientGrants.get(sub)?.get(azp);
         return grant !== undefined && iat <= grant.time;
       }
     }
@@ -121,7 +136,7 @@ export class RevocationSet {
       return;
     }
     let earliest = Infinity;
-    for (const map of [this.sessions, this.tokens, this.users, this.clientGrants, this.clients]) {
+    const prune = (map: Map<string, Entry>): void => {
       for (const [key, entry] of map) {
         if (entry.exp < nowEpochSeconds) {
           map.delete(key);
@@ -129,22 +144,30 @@ export class RevocationSet {
           earliest = entry.exp;
         }
       }
+    };
+    for (const map of [this.sessions, this.tokens, this.users, this.clients]) {
+      prune(map);
+    }
+    this.everyone = this.users.get(ALL_USERS);
+    for (const [sub, grants] of this.clientGrants) {
+      const before = grants.size;
+      prune(grants);
+      this.grantCount -= before - grants.size;
+      if (grants.size === 0) {
+        this.clientGrants.delete(sub);
+      }
     }
     this.earliestExp = earliest;
   }
 
   get size(): number {
-    return this.sessions.size + this.tokens.size + this.users.size + this.clientGrants.size + this.clients.size;
+    return this.sessions.size + this.tokens.size + this.users.size + this.grantCount + this.clients.size;
   }
 }
 
 function merge(map: Map<string, Entry>, key: string, r: Revocation): void {
   const old = map.get(key);
   map.set(key, old === undefined ? { time: r.time, exp: r.exp } : { time: Math.max(old.time, r.time), exp: Math.max(old.exp, r.exp) });
-}
-
-function grantKey(sub: string, azp: string): string {
-  return sub + "\u0000" + azp;
 }
 
 /**
