@@ -229,7 +229,8 @@ describe("RevocationClient", () => {
   });
 
   it("stops promptly, in the middle of a blocking read", async () => {
-    const { name } = realm();
+    const { name, publisher } = realm();
+    await publisher.close();
     const revocations = client(name, { pollBlock: 10 });
     await revocations.waitReady(5);
     await new Promise((resolve) => setTimeout(resolve, 100));
