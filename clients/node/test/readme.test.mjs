@@ -95,6 +95,14 @@ describe("README", () => {
     }
   });
 
+  it("docs/app-integration.md shows the same quick start", () => {
+    const docs = readFileSync(path.join(ROOT, "..", "..", "docs", "app-integration.md"), "utf8");
+    const at = docs.indexOf("\n### Node (Express / Fastify)\n");
+    assert.ok(at >= 0, "no Node section in docs/app-integration.md");
+    const block = /```js\n([\s\S]*?)```/.exec(docs.slice(at));
+    assert.equal(block?.[1], codeAfter(README, "Quick start (Express)"));
+  });
+
   it("the Fastify example runs as printed", async () => {
     const app = await runExample("fastify", codeAfter(README, "Fastify"));
     try {
