@@ -284,14 +284,13 @@ export class FeedState {
     return this.live.size;
   }
 
+  /** Counts and logs an entry it could not apply; whatever the error, one entry never stops the reader. */
   private skip(what: string, e: unknown): void {
-    if (!(e instanceof MalformedRevocationError)) {
-      throw e;
-    }
     const n = ++this.skippedCount;
     // Every skipped entry may be a revocation this reader does not honour: say so, but not once per entry forever.
     if (n <= 10 || (n & (n - 1)) === 0) {
-      this.logger.warn(`Keycloak Guard revocation feed: skipped ${what} (${e.message}); ${n} skipped so far. `
+      const why = e instanceof MalformedRevocationError ? e.message : `unexpected: ${String(e)}`;
+      this.logger.warn(`Keycloak Guard revocation feed: skipped ${what} (${why}); ${n} skipped so far. `
         + "If this reader is older than the publisher, update it.");
     }
   }
