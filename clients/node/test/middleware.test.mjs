@@ -102,6 +102,22 @@ describe("Express middleware", () => {
     assert.equal((await get(`${base}/api/orders`, await accessToken(jwks, { scope: "openid orders:read" }))).status, 200);
   });
 
+  it("takes DPoP-bound tokens (Authorization: DPoP) only from an app that validates the binding", async () => {
+    const bound = await accessToken(jwks, { typ: "DPoP", cnf: { jkt: "thumbprint" } });
+    const strict = await guard.check(`DPoP ${bound}`);
+    assert.equal(strict.outcome, "missing", "the DPoP scheme is not read by default");
+    assert.equal((await guard.check(`Bearer ${bound}`)).outcome, "invalid", "nor is a cnf-bound token as a bearer token");
+    const binding = newGuard({ acceptSenderConstrained: true });
+    try {
+      await binding.start();
+      const accepted = await binding.check(`DPoP ${bound}`);
+      assert.equal(accepted.outcome, "accepted");
+      assert.deepEqual(accepted.claims.cnf, { jkt: "thumbprint" });
+    } finally {
+      await binding.stop();
+    }
+  });
+
   it("serves health as JSON, with counters", async () => {
     const response = await fetch(`${base}/health`);
     assert.equal(response.status, 200);
