@@ -266,7 +266,12 @@ export class RevocationClient {
           await this.loadSnapshot(redis);
         } else if (reconnected || this.now() - lastTrimCheck > TRIM_CHECK_MS) {
           lastTrimCheck = this.now();
-          if (await this.fellBehindTrimmedStream(redis)) {
+          const position = await this.streamPosition(redis);
+          if (position === "replaced") {
+            this.logger.info("Keycloak Guard revocation feed: the stream ends before the last applied entry "
+              + "(Redis was replaced or lost its data); reloading the snapshot from its start");
+            await this.loadSnapshot(redis, true);
+          } else if (position === "trimmed") {
             this.logger.info("Keycloak Guard revocation feed: the stream no longer holds the last applied entry; "
               + "reloading the snapshot");
             await this.loadSnapshot(redis);
@@ -331,11 +336,11 @@ export class RevocationClient {
   }
 
   /** Snapshot then stream with no gap: remember where the stream ends, then read the snapshot. */
-  private async loadSnapshot(redis: Redis): Promise<void> {
+  private async loadSnapshot(redis: Redis, positionReset = false): Promise<void> {
     const newest = (await redis.xrevrange(this.keys.stream, "+", "-", "COUNT", 1)) as Array<[string, string[]]>;
     const streamEnd = newest.length === 0 ? ZERO_ID : newest[0]![0];
     const records = await redis.hgetall(this.keys.records);
-    this.state.loadSnapshot(streamEnd, Object.values(records), Math.floor(this.now() / 1000));
+    this.state.loadSnapshot(streamEnd, Object.values(records), Math.floor(this.now() / 1000), positionReset);
     this.loads++;
     const waiters = this.readyWaiters;
     this.readyWaiters = [];
@@ -344,16 +349,21 @@ export class RevocationClient {
   }
 
   /**
-   * True when entries after the last applied one may be gone: the stream was trimmed past it, or Redis lost its
-   * data and the publisher refilled the stream from a later id.
+   * Whether reading on from the last applied entry misses nothing: "trimmed" when the stream now starts after it,
+   * "replaced" when it ends before it or is empty (a new Redis, or one that lost its data): XREAD from the old
+   * position would never return the new stream's entries.
    */
-  private async fellBehindTrimmedStream(redis: Redis): Promise<boolean> {
+  private async streamPosition(redis: Redis): Promise<"continuous" | "trimmed" | "replaced"> {
     const last = this.state.lastApplied;
     if (last === ZERO_ID) {
-      return false;
+      return "continuous";
+    }
+    const newest = (await redis.xrevrange(this.keys.stream, "+", "-", "COUNT", 1)) as Array<[string, string[]]>;
+    if (newest.length === 0 || compareStreamIds(newest[0]![0], last) < 0) {
+      return "replaced";
     }
     const oldest = (await redis.xrange(this.keys.stream, "-", "+", "COUNT", 1)) as Array<[string, string[]]>;
-    return oldest.length !== 0 && compareStreamIds(oldest[0]![0], last) > 0;
+    return oldest.length !== 0 && compareStreamIds(oldest[0]![0], last) > 0 ? "trimmed" : "continuous";
   }
 
   private async readStream(redis: Redis): Promise<void> {

@@ -190,9 +190,11 @@ export class FeedState {
   /**
    * Merges a snapshot: the values of the records hash, read after the stream's newest id `streamEnd`. Merged into
    * what is already known, never replacing it: a revocation is never taken back, and one missing from the snapshot
-   * (a Redis that restarted without its data) must not be forgotten early.
+   * (a Redis that restarted without its data) must not be forgotten early. With `positionReset` the stream was
+   * replaced (its newest id is before the last applied one: a new Redis, or one that lost its data), so the position
+   * moves back to `streamEnd` and a heartbeat naming a position of the old stream is dropped.
    */
-  loadSnapshot(streamEnd: string, records: Iterable<string>, nowEpochSeconds: number): void {
+  loadSnapshot(streamEnd: string, records: Iterable<string>, nowEpochSeconds: number, positionReset = false): void {
     for (const json of records) {
       try {
         const r = revocationFromJson(json);
@@ -203,7 +205,11 @@ export class FeedState {
         this.skip("snapshot record", e);
       }
     }
-    this.advance(streamEnd);
+    if (positionReset && isStreamId(streamEnd)) {
+      this.resetPosition(streamEnd);
+    } else {
+      this.advance(streamEnd);
+    }
     this.isLoaded = true;
     this.confirmPending();
   }
@@ -232,6 +238,11 @@ export class FeedState {
       this.pending = heartbeat;
     }
     this.confirmPending();
+  }
+
+  private resetPosition(id: string): void {
+    this.last = id;
+    this.pending = null;
   }
 
   private advance(id: string): void {

@@ -29,7 +29,7 @@ function run(c) {
     const s = step[kind];
     switch (kind) {
       case "snapshot":
-        state.loadSnapshot(s.stream_end, Object.values(strings(s.records)), s.now);
+        state.loadSnapshot(s.stream_end, Object.values(strings(s.records)), s.now, s.position_reset === true);
         break;
       case "entry":
         state.applyEntry(s.id, strings(s.fields));
