@@ -198,7 +198,8 @@ public final class RevocationClient implements AutoCloseable {
                 lastError = String.valueOf(e.getMessage());
                 reconnected = true;
                 sleep(backoffMillis);
-                backoffMillis = Math.min(backoffMillis * 2, 2_000);
+                // Capped low: right after Redis answers again the follower is back within a quarter second.
+                backoffMillis = Math.min(backoffMillis * 2, 250);
             }
         }
     }
