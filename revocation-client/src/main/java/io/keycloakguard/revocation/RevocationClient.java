@@ -80,6 +80,11 @@ public final class RevocationClient implements AutoCloseable {
         return state.isRevoked(claims);
     }
 
+    /** Whether the feed itself revokes these claims, whatever its freshness (what {@link #isRevoked} adds to staleness). */
+    public boolean isInFeed(Map<String, ?> claims) {
+        return state.isRevoked(claims);
+    }
+
     public boolean isRevoked(String jti, String sid, String sub, String azp, long iat) {
         if (failClosedWhenStale && isStale()) {
             return true;
@@ -113,6 +118,11 @@ public final class RevocationClient implements AutoCloseable {
 
     public boolean isStale() {
         return state.stalenessMillis(clock.millis()) > staleAfter.toMillis();
+    }
+
+    /** Whether this client treats every token as revoked while the feed is stale (or not loaded yet). */
+    public boolean failsClosed() {
+        return failClosedWhenStale;
     }
 
     /** The id of the last stream entry applied; a restart of the follower resumes after it. */
