@@ -74,7 +74,8 @@ public class NotMeActionTokenHandler extends AbstractActionTokenHandler<NotMeAct
         LOG.infof("User %s of realm %s reported a sign-in as not theirs: %d session(s) ended, %d consent(s) revoked, "
                         + "password %s, %d device(s) and %d sign-in(s) forgotten, new-password email: %s",
                 user.getId(), realm.getName(), outcome.sessionsEnded(), outcome.consentsRevoked(),
-                outcome.accountHeld() ? "kept by the user federation, account disabled" : "removed",
+                outcome.accountHeld() ? "kept by the user federation, account disabled"
+                        : outcome.passwordRemoved() ? "removed" : "none to remove",
                 outcome.devicesForgotten(), outcome.loginsForgotten(), outcome.resetEmail());
 
         return session.getProvider(LoginFormsProvider.class)

@@ -23,10 +23,14 @@ import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -116,7 +120,12 @@ class NotMeLinkHostIT {
         assumeTrue(env.keycloak() instanceof DistributionKeycloak, "needs the distribution backend");
         int port = FreePorts.next();
         String hostname = "http://127.0.0.1:" + port;
-        KeycloakOptions options = KeycloakOptions.defaults("hostname", env.database(), env.redis().url(), env.keyPrefix())
+        String name = "link-hostname";
+        if (env.database().isDevFile()) {
+            // On H2 the scratch database stays in the work directory, with a bootstrap admin of another password.
+            deleteRecursively(Path.of(System.getProperty("it.work.dir", "target/it-work"), name + "-h2"));
+        }
+        KeycloakOptions options = KeycloakOptions.defaults(name, env.database(), env.redis().url(), env.keyPrefix())
                 .withHttpPort(port).withExtraArgs("--hostname=" + hostname);
         try (DistributionKeycloak kc = DistributionKeycloak.startScratch(options)) {
             NotifyRealm realm = NotifyRealm.create(env, KeycloakAdmin.of(kc), kc.baseUrl(), "configured-host", smtp, null);
@@ -143,6 +152,19 @@ class NotMeLinkHostIT {
             assertTrue(link.find(), mail.text());
             assertTrue(link.group(1).startsWith(hostname + "/realms/" + realm.name + "/login-actions/action-token?key="),
                     link.group(1));
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
