@@ -37,7 +37,7 @@ public class DevicesAccountResource {
     public List<DeviceView> list() {
         AccountAccess auth = AccountAccess.authenticate(session).requireView();
         RealmModel realm = session.getContext().getRealm();
-        String current = DeviceCookie.verifiedDeviceId(session, realm).orElse(null);
+        String current = DeviceCookie.verifiedDeviceId(session, realm, auth.user().getId()).orElse(null);
         return KnownDevices.of(session).devicesOf(realm, auth.user().getId()).stream()
                 .map(d -> DeviceView.of(d, current)).toList();
     }
