@@ -1,6 +1,7 @@
 package io.keycloakguard.core.status;
 
 import io.keycloakguard.core.config.InvalidAuthenticatorConfigs;
+import io.keycloakguard.core.net.ProxyHeaders;
 import io.keycloakguard.core.outbox.OutboxBacklog;
 import io.keycloakguard.core.redis.RedisConnectionProvider;
 import io.keycloakguard.core.redis.RedisPing;
@@ -43,7 +44,27 @@ public class GuardAdminResource {
         status.put("redis", redis());
         status.put("outbox", OutboxBacklog.of(session, realm.getId()));
         status.put("invalidConfigs", InvalidAuthenticatorConfigs.of(session, realm));
+        status.put("proxy", proxy());
+        addSections(status);
         return status;
+    }
+
+    /** Which forwarding headers Keycloak takes client addresses from: every IP decision of the pack depends on it. */
+    private Map<String, Object> proxy() {
+        return ProxyHeaders.current().describe();
+    }
+
+    /** How full Redis is, against its maxmemory: when it is full, the revocation feed cannot be written. */
+    private Map<String, Object> redisMemory(RedisConnectionProvider redis) {
+        return RedisMemory.of(redis);
+    }
+
+    /** Sections of pack providers outside core (e.g. the per-IP rate limit's). */
+    private void addSections(Map<String, Object> status) {
+        session.getKeycloakSessionFactory().getSpis().stream()
+                .flatMap(spi -> session.getKeycloakSessionFactory().getProviderFactoriesStream(spi.getProviderClass()))
+                .filter(StatusSection.class::isInstance).map(StatusSection.class::cast).distinct()
+                .forEach(section -> status.put(section.statusSection(), section.status(session, realm)));
     }
 
     private Map<String, Object> redis() {
@@ -55,6 +76,7 @@ public class GuardAdminResource {
         result.put("keyPrefix", redis.settings().keyPrefix());
         if (ping.reachable()) {
             result.put("roundTripMillis", ping.roundTripMillis());
+            result.put("memory", redisMemory(redis));
         } else {
             result.put("error", ping.error());
         }
