@@ -112,7 +112,7 @@ final class SoakLedger implements AutoCloseable {
     }
 
     private List<StreamEntry> auditStream() {
-        return redis.xrange(keyPrefix + "audit:{" + realm + "}", "-", "+");
+        return redis.xrange(keyPrefix + "audit:{" + realmId + "}", "-", "+");
     }
 
     private List<Long> fileSeqs() throws Exception {

@@ -40,6 +40,15 @@ public final class FeedState {
      * from the snapshot (a Redis that restarted without its data) must not be forgotten early.
      */
     public void loadSnapshot(String streamEnd, Collection<String> records, long nowEpochSeconds) {
+        loadSnapshot(streamEnd, records, nowEpochSeconds, false);
+    }
+
+    /**
+     * As {@link #loadSnapshot(String, Collection, long)}; with {@code positionReset} the stream is taken to have been
+     * replaced (its newest id is before the last one this reader applied: a new Redis, or one that lost its data), so
+     * the position moves back to {@code streamEnd} and a heartbeat that named a position of the old stream is dropped.
+     */
+    public void loadSnapshot(String streamEnd, Collection<String> records, long nowEpochSeconds, boolean positionReset) {
         for (String json : records) {
             try {
                 Revocation r = Revocation.fromJson(json);
@@ -50,7 +59,10 @@ public final class FeedState {
                 skip("snapshot record", e);
             }
         }
-        if (StreamIds.isValid(streamEnd) && StreamIds.compare(streamEnd, lastApplied) > 0) {
+        if (positionReset && StreamIds.isValid(streamEnd)) {
+            lastApplied = streamEnd;
+            pending = null;
+        } else if (StreamIds.isValid(streamEnd) && StreamIds.compare(streamEnd, lastApplied) > 0) {
             lastApplied = streamEnd;
         }
         loaded = true;

@@ -43,9 +43,6 @@ public final class RevocationClient implements AutoCloseable {
     /** How often the follower checks that the stream was not trimmed past it, besides after every reconnect. */
     private static final long TRIM_CHECK_MILLIS = 30_000;
 
-    /** The longest pause between two attempts to reach Redis again. */
-    private static final long MAX_BACKOFF_MILLIS = 250;
-
     private final UnifiedJedis jedis;
     private final RevocationKeys keys;
     private final Duration staleAfter;
@@ -87,6 +84,11 @@ public final class RevocationClient implements AutoCloseable {
         return state.isRevoked(claims);
     }
 
+    /** Whether the feed itself revokes these claims, whatever its freshness (what {@link #isRevoked} adds to staleness). */
+    public boolean isInFeed(Map<String, ?> claims) {
+        return state.isRevoked(claims);
+    }
+
     public boolean isRevoked(String jti, String sid, String sub, String azp, long iat) {
         if (failClosedWhenStale && isStale()) {
             return true;
@@ -120,6 +122,11 @@ public final class RevocationClient implements AutoCloseable {
 
     public boolean isStale() {
         return state.stalenessMillis(clock.millis()) > staleAfter.toMillis();
+    }
+
+    /** Whether this client treats every token as revoked while the feed is stale (or not loaded yet). */
+    public boolean failsClosed() {
+        return failClosedWhenStale;
     }
 
     /** The id of the last stream entry applied; a restart of the follower resumes after it. */
@@ -169,13 +176,22 @@ public final class RevocationClient implements AutoCloseable {
         while (running) {
             try {
                 if (!isReady()) {
-                    loadSnapshot();
+                    loadSnapshot(false);
                 } else if (reconnected || clock.millis() - lastTrimCheck > TRIM_CHECK_MILLIS) {
                     lastTrimCheck = clock.millis();
-                    if (fellBehindTrimmedStream()) {
-                        LOG.info("Keycloak Guard revocation feed: the stream no longer holds the last applied entry; "
-                                + "reloading the snapshot");
-                        loadSnapshot();
+                    switch (streamPosition()) {
+                        case REPLACED -> {
+                            LOG.info("Keycloak Guard revocation feed: the stream ends before the last applied entry "
+                                    + "(Redis was replaced or lost its data); reloading the snapshot from its start");
+                            loadSnapshot(true);
+                        }
+                        case TRIMMED -> {
+                            LOG.info("Keycloak Guard revocation feed: the stream no longer holds the last applied entry; "
+                                    + "reloading the snapshot");
+                            loadSnapshot(false);
+                        }
+                        case CONTINUOUS -> {
+                        }
                     }
                 }
                 reconnected = false;
@@ -196,35 +212,42 @@ public final class RevocationClient implements AutoCloseable {
                 lastError = String.valueOf(e.getMessage());
                 reconnected = true;
                 sleep(backoffMillis);
-                // A short cap: a refused connection costs nothing, and revocations made during an outage must be
-                // seen within a second of Redis answering again (the pack delivers them as soon as it does).
-                backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
+                // Capped low: right after Redis answers again the follower is back within a quarter second.
+                backoffMillis = Math.min(backoffMillis * 2, 250);
             }
         }
     }
 
     /** Snapshot then stream with no gap: remember where the stream ends, then read the snapshot. */
-    private void loadSnapshot() {
+    private void loadSnapshot(boolean positionReset) {
         List<StreamEntry> newest = jedis.xrevrange(keys.stream(), (StreamEntryID) null, null, 1);
         String streamEnd = newest.isEmpty() ? StreamIds.ZERO : newest.get(0).getID().toString();
         Map<String, String> records = jedis.hgetAll(keys.records());
-        state.loadSnapshot(streamEnd, records.values(), clock.instant().getEpochSecond());
+        state.loadSnapshot(streamEnd, records.values(), clock.instant().getEpochSecond(), positionReset);
         snapshotLoads++;
         firstSnapshot.countDown();
         readHeartbeat();
     }
 
+    private enum StreamPosition { CONTINUOUS, TRIMMED, REPLACED }
+
     /**
-     * True when entries after the last applied one may be gone: the stream was trimmed past it, or Redis lost
-     * its data (the stream is empty or starts later while the snapshot was rebuilt by the publisher).
+     * Whether reading on from the last applied entry misses nothing: the stream may have been trimmed past it (the
+     * reader was away for a long time), or replaced by one whose ids are all before it (a new Redis, or one that lost
+     * its data and whose clock is behind): then {@code XREAD} from the old position would never see its entries.
      */
-    private boolean fellBehindTrimmedStream() {
+    private StreamPosition streamPosition() {
         String last = state.lastApplied();
         if (StreamIds.ZERO.equals(last)) {
-            return false;
+            return StreamPosition.CONTINUOUS;
+        }
+        List<StreamEntry> newest = jedis.xrevrange(keys.stream(), (StreamEntryID) null, null, 1);
+        if (newest.isEmpty() || StreamIds.compare(newest.get(0).getID().toString(), last) < 0) {
+            return StreamPosition.REPLACED;
         }
         List<StreamEntry> oldest = jedis.xrange(keys.stream(), (StreamEntryID) null, null, 1);
-        return !oldest.isEmpty() && StreamIds.compare(oldest.get(0).getID().toString(), last) > 0;
+        return !oldest.isEmpty() && StreamIds.compare(oldest.get(0).getID().toString(), last) > 0
+                ? StreamPosition.TRIMMED : StreamPosition.CONTINUOUS;
     }
 
     private void readStream() {

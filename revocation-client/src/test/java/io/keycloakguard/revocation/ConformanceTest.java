@@ -53,7 +53,8 @@ class ConformanceTest {
             String where = "step " + i + " " + step;
             if (step.has("snapshot")) {
                 JSONObject s = step.getJSONObject("snapshot");
-                state.loadSnapshot(s.getString("stream_end"), strings(s.getJSONObject("records")).values(), s.getLong("now"));
+                state.loadSnapshot(s.getString("stream_end"), strings(s.getJSONObject("records")).values(), s.getLong("now"),
+                        s.optBoolean("position_reset", false));
             } else if (step.has("entry")) {
                 JSONObject e = step.getJSONObject("entry");
                 state.applyEntry(e.getString("id"), strings(e.getJSONObject("fields")));

@@ -105,18 +105,21 @@ final class OutboxDrainer {
         if (lane == null) {
             return;
         }
-        lane.executor.execute(() -> {
-            try {
-                long now = System.currentTimeMillis();
-                KeycloakModelUtils.runJobInTransaction(sessionFactory, session -> em(session).createQuery(
-                                "update GuardOutboxEntity e set e.nextAttemptAt = :now"
-                                        + " where e.topic in :topics and e.nextAttemptAt > :now")
-                        .setParameter("now", now).setParameter("topics", atOnceTopics).executeUpdate());
-            } catch (RuntimeException e) {
-                LOG.debugf(e, "Could not make waiting rows due");
-            }
-            lane.drain();
-        });
+        // Again a moment later: a pass that failed just before Redis answered may still be putting its rows back.
+        for (long delay : new long[] {0, 1000}) {
+            lane.executor.schedule(() -> {
+                try {
+                    long now = System.currentTimeMillis();
+                    KeycloakModelUtils.runJobInTransaction(sessionFactory, session -> em(session).createQuery(
+                                    "update GuardOutboxEntity e set e.nextAttemptAt = :now"
+                                            + " where e.topic in :topics and e.nextAttemptAt > :now")
+                            .setParameter("now", now).setParameter("topics", atOnceTopics).executeUpdate());
+                } catch (RuntimeException e) {
+                    LOG.debugf(e, "Could not make waiting rows due");
+                }
+                lane.drain();
+            }, delay, TimeUnit.MILLISECONDS);
+        }
     }
 
     void stop() {

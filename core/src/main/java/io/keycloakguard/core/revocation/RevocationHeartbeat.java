@@ -12,8 +12,10 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 import io.keycloakguard.core.concurrent.DaemonScheduler;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -93,12 +95,13 @@ final class RevocationHeartbeat {
             return;
         }
         Map<String, Long> oldestPending = oldestPendingByRealm(session);
+        Set<String> withLiveRecords = realmsWithLiveRecords(session, now / 1000);
         RevocationPublisher publisher = new RevocationPublisher(redis.settings().keyPrefix(), RevocationPublisher.DEFAULT_STREAM_MAX_LENGTH);
         redis.execute(jedis -> {
             realms.forEach((id, name) -> {
                 Long oldest = oldestPending.get(id);
                 long drainedTo = oldest == null ? now : Math.min(now, oldest - 1);
-                publisher.heartbeat(jedis, name, drainedTo, now, node);
+                publisher.heartbeat(jedis, name, drainedTo, now, node, withLiveRecords.contains(id));
             });
             return null;
         });
@@ -119,6 +122,13 @@ final class RevocationHeartbeat {
 
     static boolean hasListener(RealmModel realm) {
         return realm.getEventsListenersStream().anyMatch(Revocations.LISTENER_ID::equals);
+    }
+
+    /** Realms whose ledger holds records that have not expired. */
+    static Set<String> realmsWithLiveRecords(KeycloakSession session, long nowSeconds) {
+        return new HashSet<>(session.getProvider(JpaConnectionProvider.class).getEntityManager()
+                .createQuery("select distinct r.realmId from GuardRevocationEntity r where r.expiresAt >= :now", String.class)
+                .setParameter("now", nowSeconds).getResultList());
     }
 
     /** Creation time (epoch ms) of the oldest undelivered revocation of each realm that has one. */

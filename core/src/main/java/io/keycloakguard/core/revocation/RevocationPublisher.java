@@ -11,6 +11,7 @@ import redis.clients.jedis.resps.Tuple;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Writes the revocation feed (contract v1, docs/revocation-contract.md). One script per revocation updates the
@@ -52,9 +53,16 @@ public final class RevocationPublisher {
 
     /**
      * The heartbeat: moves drained_to forward only, and records the stream's newest id in the same atomic step, so
-     * that "everything committed before drained_to is at or before stream" holds for whoever reads it.
+     * that "everything committed before drained_to is at or before stream" holds for whoever reads it. A realm with
+     * live records in the ledger gets no heartbeat while its data marker is missing: Redis lost its data and the
+     * ledger check has not given it the records back yet, so a reader that loads the snapshot now would miss them and
+     * must see the feed as stale. A realm without live records has nothing to give back: its marker is set here.
      */
     private static final String HEARTBEAT = String.join("\n",
+            "if redis.call('EXISTS', KEYS[3]) == 0 then",
+            "  if ARGV[5] == '1' then return -1 end",
+            "  redis.call('SET', KEYS[3], ARGV[6])",
+            "end",
             "local current = redis.call('HGET', KEYS[1], 'drained_to')",
             "if current and tonumber(current) >= tonumber(ARGV[1]) then return 0 end",
             "local newest = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)",
@@ -109,14 +117,17 @@ public final class RevocationPublisher {
     /**
      * Writes the realm's heartbeat: every revocation committed before {@code drainedToMillis} has been published.
      *
-     * @return false when a heartbeat at least as recent is already there
+     * @param hasLiveRecords whether the ledger holds live records of the realm (then a missing data marker means they
+     *                       are not in Redis yet, and no heartbeat is written)
+     * @return 1 written, 0 a heartbeat at least as recent is there, -1 withheld until the realm's records are back
      */
-    public boolean heartbeat(UnifiedJedis jedis, String realm, long drainedToMillis, long nowMillis, String node) {
+    public long heartbeat(UnifiedJedis jedis, String realm, long drainedToMillis, long nowMillis, String node,
+                          boolean hasLiveRecords) {
         RevocationKeys keys = keys(realm);
-        Object result = jedis.eval(HEARTBEAT, List.of(keys.heartbeat(), keys.stream()),
+        Object result = jedis.eval(HEARTBEAT, List.of(keys.heartbeat(), keys.stream(), keys.epoch()),
                 List.of(String.valueOf(drainedToMillis), String.valueOf(nowMillis), node,
-                        String.valueOf(ContractRevision.CURRENT)));
-        return Long.valueOf(1).equals(result);
+                        String.valueOf(ContractRevision.CURRENT), hasLiveRecords ? "1" : "0", UUID.randomUUID().toString()));
+        return ((Number) result).longValue();
     }
 
     /** The realm's heartbeat as Redis has it now. */

@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  */
 public final class DistributionKeycloak implements KeycloakServer {
 
-    private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(8);
 
     /** {@code kc.sh build} options of a single node (docker-compose.yml sets the same; DockerComposeTest compares). */
     public static final List<String> SINGLE_NODE_BUILD_OPTIONS = List.of("--health-enabled=true",

@@ -99,7 +99,25 @@ final class ProcessRedis implements TestRedis {
 
     @Override
     public void close() {
+        if (process != null && process.isAlive()) {
+            Signals.resume(process);
+        }
         stop();
+    }
+
+    @Override
+    public synchronized void pause() {
+        Signals.pause(process);
+    }
+
+    @Override
+    public synchronized void resume() {
+        Signals.resume(process);
+    }
+
+    @Override
+    public boolean canPause() {
+        return true;
     }
 
     private void waitUntil(boolean listening) {

@@ -134,7 +134,7 @@ public final class RedisSentinelGroup implements AutoCloseable {
 
     /** SIGSTOP: the process keeps its sockets but does nothing, e.g. a replica that stops receiving writes. */
     public void pause(int port) {
-        signal(port, "-STOP");
+        Signals.pause(servers.get(port));
     }
 
     /** The primary closes its replication links (a replica that is paused cannot reconnect until resumed). */
@@ -146,7 +146,7 @@ public final class RedisSentinelGroup implements AutoCloseable {
     }
 
     public void resume(int port) {
-        signal(port, "-CONT");
+        Signals.resume(servers.get(port));
     }
 
     /** SIGKILL: the process dies at once, losing whatever it had not sent to its replica. */
@@ -159,19 +159,6 @@ public final class RedisSentinelGroup implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         waitListening(port, false);
-    }
-
-    private void signal(int port, String signal) {
-        try {
-            Process kill = new ProcessBuilder("kill", signal, String.valueOf(servers.get(port).pid())).start();
-            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new IllegalStateException("kill " + signal + " failed for redis on " + port);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private boolean replicaInSync(int primary) {
@@ -203,12 +190,10 @@ public final class RedisSentinelGroup implements AutoCloseable {
     public void close() {
         for (Map.Entry<Integer, Process> server : servers.entrySet()) {
             Process p = server.getValue();
-            try {
-                new ProcessBuilder("kill", "-CONT", String.valueOf(p.pid())).start().waitFor(5, TimeUnit.SECONDS);
-            } catch (IOException | InterruptedException e) {
-                // it is being killed anyway
+            if (p.isAlive()) {
+                Signals.resume(p);
+                p.destroyForcibly();
             }
-            p.destroyForcibly();
         }
     }
 }

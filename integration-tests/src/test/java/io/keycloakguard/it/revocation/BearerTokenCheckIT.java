@@ -41,7 +41,7 @@ class BearerTokenCheckIT {
     static final String REALM = "guard-demo";
 
     @Test
-    void acceptsValidTokensAndRejectsForgedForeignAndRevokedOnes(GuardEnvironment env) {
+    void acceptsValidTokensAndRejectsForgedForeignAndRevokedOnes(GuardEnvironment env) throws InterruptedException {
         String issuer = env.baseUrl() + "/realms/" + REALM;
         String username = KeycloakAdmin.uniqueUsername("bearer");
         String userId = env.admin().createUser(REALM, username, "Correct-horse-42");
@@ -51,6 +51,7 @@ class BearerTokenCheckIT {
         try (RedisClient jedis = RedisClient.create(env.redis().url());
              RevocationClient revocations = RevocationClient.builder(jedis, REALM).keyPrefix(env.keyPrefix())
                      .pollBlock(Duration.ofMillis(200)).start()) {
+            assertTrue(revocations.awaitReady(Duration.ofSeconds(20)), "the feed loaded");
             BearerTokenCheck check = new BearerTokenCheck(new KeycloakJwtVerifier(issuer, Set.of()), revocations);
 
             BearerTokenCheck.Result ok = check.check("Bearer " + accessToken);
@@ -83,7 +84,7 @@ class BearerTokenCheckIT {
 
 
     @Test
-    void anIdTokenIsNotAnAccessToken(GuardEnvironment env) {
+    void anIdTokenIsNotAnAccessToken(GuardEnvironment env) throws InterruptedException {
         String issuer = env.baseUrl() + "/realms/" + REALM;
         String username = KeycloakAdmin.uniqueUsername("id-token");
         env.admin().createUser(REALM, username, "Correct-horse-42");
@@ -93,6 +94,7 @@ class BearerTokenCheckIT {
 
         try (RedisClient jedis = RedisClient.create(env.redis().url());
              RevocationClient revocations = RevocationClient.builder(jedis, REALM).keyPrefix(env.keyPrefix()).start()) {
+            assertTrue(revocations.awaitReady(Duration.ofSeconds(20)), "the feed loaded");
             for (Set<String> audience : List.of(Set.<String>of(), Set.of("demo-cli"))) {
                 BearerTokenCheck check = new BearerTokenCheck(new KeycloakJwtVerifier(issuer, audience), revocations);
                 BearerTokenCheck.Result result = check.check("Bearer " + idToken);
@@ -126,6 +128,7 @@ class BearerTokenCheckIT {
 
         try (RedisClient jedis = RedisClient.create(env.redis().url());
              RevocationClient revocations = RevocationClient.builder(jedis, REALM).keyPrefix(env.keyPrefix()).start()) {
+            assertTrue(revocations.awaitReady(Duration.ofSeconds(20)), "the feed loaded");
             KeycloakJwtVerifier verifier = new KeycloakJwtVerifier(issuer, Set.of());
             BearerTokenCheck check = new BearerTokenCheck(verifier, revocations);
             assertEquals(Outcome.INVALID, check.check("Bearer " + bound).outcome(),

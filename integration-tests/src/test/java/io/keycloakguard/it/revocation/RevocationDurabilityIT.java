@@ -63,19 +63,21 @@ class RevocationDurabilityIT {
     /**
      * After a 20 s outage the waiting row's retry backoff has grown to 16 s (1 s doubling per failed attempt): its next
      * attempt is about 11 s after Redis is back. The pack must not wait for it: when its health check sees Redis answer
-     * (every 250 ms while down), the waiting revocations go out at once. The bound asserted (6 s) is far from both the
-     * expected delivery (well under a second) and the backoff's end, so machine load cannot decide the outcome.
+     * (every 250 ms while down), the waiting revocations go out at once. Redis is frozen (SIGSTOP), not restarted, so
+     * it keeps its data: a Redis that restarts empty is refilled by the ledger check anyway, which would hide a late
+     * delivery. The bound asserted (6 s) is far from both the expected delivery (well under a second) and the
+     * backoff's end, so machine load cannot decide the outcome.
      */
     @Test
     void aLogoutMadeDuringAnOutageGoesOutWhenRedisAnswersNotWhenItsBackoffEnds(GuardEnvironment env) {
-        assumeTrue(env.redis().isPrivate(), "needs a Redis the suite may stop");
+        assumeTrue(env.redis().canPause(), "needs a redis-server process the suite may freeze");
         Session session = logIn(env, "backoff", 1).get(0);
-        env.redis().stop();
+        env.redis().pause();
         try {
             logout(env, session);
             Await.sleep(Duration.ofSeconds(20));
         } finally {
-            env.redis().start();
+            env.redis().resume();
         }
         long back = System.nanoTime();
         try (RedisClient jedis = RedisClient.create(env.redis().url());
@@ -83,7 +85,7 @@ class RevocationDurabilityIT {
                      .pollBlock(Duration.ofMillis(200)).start()) {
             Await.until(() -> client.isRevoked(session.claims), Duration.ofSeconds(6),
                     "the logout reaches the feed right after Redis answers, not when its retry backoff ends");
-            System.out.printf("[durability] delivered %d ms after Redis was started again%n", (System.nanoTime() - back) / 1_000_000);
+            System.out.printf("[durability] delivered %d ms after Redis answered again%n", (System.nanoTime() - back) / 1_000_000);
         }
     }
 

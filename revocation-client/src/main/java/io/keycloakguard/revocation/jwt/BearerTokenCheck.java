@@ -6,7 +6,13 @@ import io.keycloakguard.revocation.RevocationClient;
 /** The decision for one {@code Authorization} header: verified and not revoked, or why not. */
 public final class BearerTokenCheck {
 
-    public enum Outcome { ACCEPTED, MISSING, INVALID, REVOKED }
+    /**
+     * ACCEPTED: verified and not revoked. MISSING, INVALID: no token, or one that is not a valid access token.
+     * REVOKED: the feed revokes it. STALE: a fail-closed client whose feed is stale (or not loaded) cannot vouch for
+     * any token. UNAVAILABLE: a fail-open client whose feed has not loaded yet: it knows no revocation, so it must not
+     * answer either way (a resource server answers 503).
+     */
+    public enum Outcome { ACCEPTED, MISSING, INVALID, REVOKED, STALE, UNAVAILABLE }
 
     public record Result(Outcome outcome, JWTClaimsSet claims, String reason) {
     }
@@ -30,8 +36,14 @@ public final class BearerTokenCheck {
         } catch (KeycloakJwtVerifier.InvalidTokenException e) {
             return new Result(Outcome.INVALID, null, e.getMessage());
         }
-        if (revocations.isRevoked(claims.getClaims())) {
+        if (revocations.isInFeed(claims.getClaims())) {
             return new Result(Outcome.REVOKED, claims, "token revoked");
+        }
+        if (revocations.failsClosed() && revocations.isStale()) {
+            return new Result(Outcome.STALE, claims, "revocation status unknown (feed stale)");
+        }
+        if (!revocations.isReady()) {
+            return new Result(Outcome.UNAVAILABLE, claims, "revocation feed not loaded yet");
         }
         return new Result(Outcome.ACCEPTED, claims, null);
     }
