@@ -415,6 +415,71 @@ class ThemePagesIT {
         }
     }
 
+    /**
+     * Issue 25 item 4: when the new-device condition asks for the one-time code, the OTP page says why. A flow as
+     * docs/known-devices.md builds it (condition and OTP in a conditional subflow, the recorder after); the first
+     * sign-in sets up OTP and makes the browser known; a second browser is a new device.
+     */
+    @Test
+    void theStepUpPageSaysWhyTheCodeIsAsked() throws Exception {
+        Assumptions.assumeTrue(Chromium.installed(), "Debian chromium and chromium-driver are needed (.ci/run installs them)");
+        AuthFlows flows = new AuthFlows(admin, realm);
+        String flow = "step-up-" + UUID.randomUUID().toString().substring(0, 6);
+        flows.copy("browser", flow);
+        for (Map<String, Object> e : flows.executions(flow)) {
+            if (Boolean.TRUE.equals(e.get("authenticationFlow")) && ((Number) e.get("level")).intValue() == 1) {
+                flows.setRequirement(flow, e, "DISABLED"); // the built-in "OTP if configured" subflow
+            }
+        }
+        flows.addSubflow(flow + " forms", flow + " new device", "CONDITIONAL");
+        flows.addRequired(flow + " new device", "guard-condition-new-device");
+        flows.addRequired(flow + " new device", "auth-otp-form");
+        flows.addRequired(flow + " forms", "guard-device-recorder");
+        flows.createClient(flow, REDIRECT, flow, null, Map.of());
+        String username = KeycloakAdmin.uniqueUsername("theme-step-up");
+        admin.createUser(realm, username, PASSWORD);
+
+        String key;
+        try (Chromium chromium = Chromium.start()) {
+            WebDriver browser = chromium.driver();
+            signInWithPassword(browser, flow, "en", username);
+            Await.until(() -> !browser.findElements(By.id("kc-totp-settings-form")).isEmpty(), Duration.ofSeconds(15),
+                    "the OTP setup the first step-up leads to");
+            key = browser.findElement(By.id("kc-totp-secret-key")).getText().replaceAll("\\s+", "");
+            browser.findElement(By.id("totp")).sendKeys(code(key));
+            browser.findElement(By.id("userLabel")).sendKeys("phone", Keys.ENTER);
+            Await.until(() -> browser.getCurrentUrl().startsWith(REDIRECT), Duration.ofSeconds(15), "the first sign-in");
+        }
+        for (String locale : List.of("en", "de")) {
+            try (Chromium chromium = Chromium.start()) {
+                WebDriver browser = chromium.driver();
+                signInWithPassword(browser, flow, locale, username);
+                Await.until(() -> !browser.findElements(By.id("kc-otp-login-form")).isEmpty(), Duration.ofSeconds(15),
+                        "the step-up on a new browser");
+                assertEquals(locale.equals("de") ? "Wir erkennen dieses Ger\u00e4t nicht. Geben Sie zur Best\u00e4tigung"
+                                + " einen Code aus Ihrer Authenticator-App ein."
+                                : "We do not recognise this device. To make sure it is you, enter a code from your"
+                                + " authenticator app.",
+                        browser.findElement(By.id("guard-step-up-reason")).getText().trim());
+                assertAccessible(browser);
+                assertEquals(List.of(), Chromium.lowContrastTexts(browser), "texts below WCAG AA contrast");
+                chromium.fullPageScreenshot("step-up-new-device-" + locale);
+                new Actions(browser).sendKeys(code(key), Keys.ENTER).perform();
+                Await.until(() -> browser.getCurrentUrl().startsWith(REDIRECT), Duration.ofSeconds(15),
+                        "the code is accepted");
+            }
+        }
+
+        // Without the condition (the realm's own browser flow, OTP if configured), the page gives no reason.
+        try (Chromium chromium = Chromium.start()) {
+            WebDriver browser = chromium.driver();
+            signInWithPassword(browser, "en", username);
+            Await.until(() -> !browser.findElements(By.id("kc-otp-login-form")).isEmpty(), Duration.ofSeconds(15),
+                    "the OTP entry of Keycloak's own flow");
+            assertTrue(browser.findElements(By.id("guard-step-up-reason")).isEmpty(), "no step-up reason");
+        }
+    }
+
     private static String authUrl(String realmName, String clientId, String locale) {
         return env.baseUrl() + "/realms/" + realmName + "/protocol/openid-connect/auth?client_id=" + clientId
                 + "&response_type=code&scope=openid&ui_locales=" + locale + "&redirect_uri="
