@@ -9,6 +9,10 @@
     <#if section="header">
         ${msg("doLogIn")}
     <#elseif section="form">
+        <#if guardStepUp??>
+            <#-- Set by the new-device condition (guard-condition-new-device): why a code is asked this time. -->
+            <p id="guard-step-up-reason" class="guard-step-up">${msg((guardStepUp == "network")?then("guardStepUpNetwork", "guardStepUpDevice"))}</p>
+        </#if>
         <form id="kc-otp-login-form" class="${properties.kcFormClass!}" onsubmit="login.disabled = true; return true;" action="${url.loginAction}" method="post">
             <input id="selectedCredentialId" type="hidden" name="selectedCredentialId" value="${otpLogin.selectedCredentialId!''}">
             <#if otpLogin.userOtpCredentials?size gt 1>

@@ -9,7 +9,9 @@ import io.keycloakguard.core.redis.RedisConnectionProvider;
 import io.keycloakguard.revocation.contract.Revocation;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import redis.clients.jedis.AbstractPipeline;
@@ -52,6 +54,25 @@ public class RevocationSinkFactory implements OutboxSinkFactory {
         heartbeat.start();
         ledger = new RevocationLedger(factory, settings, coverage);
         ledger.start();
+        // A realm created (or imported) with the revocation listener gets heartbeats from its first seconds, not after
+        // the next periodic read of the realm list: until then its fail-closed resource servers refuse every token.
+        // Other nodes see it at their next read (30 s at most).
+        factory.register(event -> {
+            if (event instanceof RealmModel.RealmPostCreateEvent created
+                    && RevocationHeartbeat.hasListener(created.getCreatedRealm())) {
+                String realmId = created.getCreatedRealm().getId();
+                created.getKeycloakSession().getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
+                    @Override
+                    protected void commitImpl() {
+                        realmChanged(realmId);
+                    }
+
+                    @Override
+                    protected void rollbackImpl() {
+                    }
+                });
+            }
+        });
     }
 
     @Override

@@ -1,5 +1,9 @@
 package io.keycloakguard.it.clients;
 
+import static io.keycloakguard.it.clients.Commands.check;
+import static io.keycloakguard.it.clients.Commands.run;
+import static io.keycloakguard.it.clients.Commands.sha256;
+
 import io.keycloakguard.it.harness.Await;
 import io.keycloakguard.it.harness.FreePorts;
 
@@ -9,16 +13,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -46,7 +45,7 @@ final class PythonPackage {
     static boolean venvAvailable() {
         try {
             return run(List.of("python3", "-c", "import venv, ensurepip"), WORK.getParent(), Duration.ofSeconds(30))
-                    .exitCode == 0;
+                    .exitCode() == 0;
         } catch (RuntimeException e) {
             return false;
         }
@@ -181,64 +180,12 @@ final class PythonPackage {
         }
 
         String logTail() {
-            try {
-                List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
-                return name + " log: " + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-            } catch (IOException e) {
-                return name + " log unreadable: " + e;
-            }
+            return Commands.logTail(name, log);
         }
 
         @Override
         public void close() {
-            process.destroy();
-            try {
-                if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    record Result(int exitCode, String output) {
-    }
-
-    private static Result run(List<String> command, Path dir, Duration timeout) {
-        try {
-            Files.createDirectories(dir);
-            Path out = Files.createTempFile(WORK.getParent(), "python-", ".log");
-            try {
-                Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                        .redirectOutput(out.toFile()).start();
-                if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    p.destroyForcibly();
-                    throw new AssertionError(String.join(" ", command) + " took longer than " + timeout);
-                }
-                return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
-            } finally {
-                Files.deleteIfExists(out);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void check(Result result, String what) {
-        if (result.exitCode != 0) {
-            throw new AssertionError(what + " failed (" + result.exitCode + "): " + result.output);
-        }
-    }
-
-    private static String sha256(Path file) throws IOException {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            Commands.stop(process);   // SIGTERM: the app closes its server and stops the guard
         }
     }
 }

@@ -84,6 +84,31 @@ class KnownDevicesIT {
         assertEquals(2, realm.devices(userId).size());
     }
 
+    /** Issue 25 item 4: in the keycloak-guard theme, the OTP page of a step-up says what is new. */
+    @Test
+    void theStepUpPageSaysWhetherTheDeviceOrTheNetworkIsNew(GuardEnvironment env) {
+        DeviceRealm themed = DeviceRealm.create(env.admin(), env.baseUrl(), Map.of());
+        env.admin().request().body(Map.of("loginTheme", "keycloak-guard"))
+                .put("/admin/realms/{realm}", themed.name).then().statusCode(204);
+        String username = themed.username(themed.createUser("step-up-reason"));
+        String[] otp = new String[1];
+        BrowserSession laptop = themed.browser(HOME);
+        themed.signIn(laptop, username, otp); // sets up OTP; the laptop and the home network become known
+
+        DeviceRealm.SignIn phone = themed.signIn(themed.browser(HOME_OTHER_HOST), username, otp);
+        assertTrue(phone.otpAsked(), "a new device steps up");
+        assertTrue(phone.afterPassword().body().contains("id=\"guard-step-up-reason\"")
+                && phone.afterPassword().body().contains("We do not recognise this device."), phone.afterPassword().body());
+
+        DeviceRealm.SignIn travelling = themed.signIn(themed.sameDevice(laptop, TRAVEL), username, otp);
+        assertTrue(travelling.otpAsked(), "a new network steps up");
+        assertTrue(travelling.afterPassword().body().contains("You are signing in from a network we have not seen"),
+                travelling.afterPassword().body());
+
+        DeviceRealm.SignIn known = themed.signIn(themed.sameDevice(laptop, HOME), username, otp);
+        assertFalse(known.otpAsked(), "a known device on a known network: no step-up, no page");
+    }
+
     @Test
     void aFailedStepUpLeavesTheNetworkUnknown() {
         String userId = realm.createUser("failed-step-up");

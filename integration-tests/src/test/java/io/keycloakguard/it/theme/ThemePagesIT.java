@@ -143,27 +143,24 @@ class ThemePagesIT {
     }
 
     @Test
-    void theIpDeniedPageInTheThemeWithTheKeyboard() throws Exception {
+    void theIpDeniedPageInTheTheme() throws Exception {
         Assumptions.assumeTrue(Chromium.installed(), "Debian chromium and chromium-driver are needed (.ci/run installs them)");
         // A realm of its own whose IP policy denies the loopback network Chromium signs in from.
         String denied = themedRealm("guard-theme-ip-");
         AuthFlows flows = new AuthFlows(admin, denied);
         flows.copy("browser", "ip-browser");
         String policy = flows.addRequired("ip-browser forms", "guard-ip-policy");
+        // First in the forms, as the shipped variants place it: a denial after the password step is answered as a
+        // wrong password (no password oracle), so the themed page is the one a network rule shows before the form.
+        flows.moveFirst("ip-browser forms", policy);
         flows.saveConfig(policy, "ip-config", Map.of("realmDeny", "127.0.0.0/8")).then().statusCode(201);
         flows.createClient("ip-app", REDIRECT, "ip-browser", null, Map.of());
-        String username = KeycloakAdmin.uniqueUsername("theme-ip");
-        admin.createUser(denied, username, PASSWORD);
 
         for (String locale : List.of("en", "de")) {
             try (Chromium chromium = Chromium.start()) {
                 WebDriver browser = chromium.driver();
                 browser.get(authUrl(denied, "ip-app", locale));
-                // Keyboard only: the username field has the focus, Tab to the password, Enter.
-                assertEquals(browser.findElement(By.id("username")), browser.switchTo().activeElement());
-                new Actions(browser).sendKeys(username).perform();
-                Chromium.tabTo(browser, "password");
-                new Actions(browser).sendKeys(PASSWORD, Keys.ENTER).perform();
+                assertTrue(browser.findElements(By.id("password")).isEmpty(), "no login form from a denied network");
                 Await.until(() -> !browser.findElements(By.id("guard-ip-denied")).isEmpty(), Duration.ofSeconds(15),
                         "the IP-denied page");
                 String page = browser.getPageSource();
@@ -412,6 +409,71 @@ class ThemePagesIT {
             Await.until(() -> browser.getCurrentUrl().startsWith(REDIRECT), Duration.ofSeconds(15),
                     "the code is accepted and the browser returns to the app");
             assertTrue(browser.getCurrentUrl().contains("code="), browser.getCurrentUrl());
+        }
+    }
+
+    /**
+     * Issue 25 item 4: when the new-device condition asks for the one-time code, the OTP page says why. A flow as
+     * docs/known-devices.md builds it (condition and OTP in a conditional subflow, the recorder after); the first
+     * sign-in sets up OTP and makes the browser known; a second browser is a new device.
+     */
+    @Test
+    void theStepUpPageSaysWhyTheCodeIsAsked() throws Exception {
+        Assumptions.assumeTrue(Chromium.installed(), "Debian chromium and chromium-driver are needed (.ci/run installs them)");
+        AuthFlows flows = new AuthFlows(admin, realm);
+        String flow = "step-up-" + UUID.randomUUID().toString().substring(0, 6);
+        flows.copy("browser", flow);
+        for (Map<String, Object> e : flows.executions(flow)) {
+            if (Boolean.TRUE.equals(e.get("authenticationFlow")) && ((Number) e.get("level")).intValue() == 1) {
+                flows.setRequirement(flow, e, "DISABLED"); // the built-in "OTP if configured" subflow
+            }
+        }
+        flows.addSubflow(flow + " forms", flow + " new device", "CONDITIONAL");
+        flows.addRequired(flow + " new device", "guard-condition-new-device");
+        flows.addRequired(flow + " new device", "auth-otp-form");
+        flows.addRequired(flow + " forms", "guard-device-recorder");
+        flows.createClient(flow, REDIRECT, flow, null, Map.of());
+        String username = KeycloakAdmin.uniqueUsername("theme-step-up");
+        admin.createUser(realm, username, PASSWORD);
+
+        String key;
+        try (Chromium chromium = Chromium.start()) {
+            WebDriver browser = chromium.driver();
+            signInWithPassword(browser, flow, "en", username);
+            Await.until(() -> !browser.findElements(By.id("kc-totp-settings-form")).isEmpty(), Duration.ofSeconds(15),
+                    "the OTP setup the first step-up leads to");
+            key = browser.findElement(By.id("kc-totp-secret-key")).getText().replaceAll("\\s+", "");
+            browser.findElement(By.id("totp")).sendKeys(code(key));
+            browser.findElement(By.id("userLabel")).sendKeys("phone", Keys.ENTER);
+            Await.until(() -> browser.getCurrentUrl().startsWith(REDIRECT), Duration.ofSeconds(15), "the first sign-in");
+        }
+        for (String locale : List.of("en", "de")) {
+            try (Chromium chromium = Chromium.start()) {
+                WebDriver browser = chromium.driver();
+                signInWithPassword(browser, flow, locale, username);
+                Await.until(() -> !browser.findElements(By.id("kc-otp-login-form")).isEmpty(), Duration.ofSeconds(15),
+                        "the step-up on a new browser");
+                assertEquals(locale.equals("de") ? "Wir erkennen dieses Ger\u00e4t nicht. Geben Sie zur Best\u00e4tigung"
+                                + " einen Code aus Ihrer Authenticator-App ein."
+                                : "We do not recognise this device. To make sure it is you, enter a code from your"
+                                + " authenticator app.",
+                        browser.findElement(By.id("guard-step-up-reason")).getText().trim());
+                assertAccessible(browser);
+                assertEquals(List.of(), Chromium.lowContrastTexts(browser), "texts below WCAG AA contrast");
+                chromium.fullPageScreenshot("step-up-new-device-" + locale);
+                new Actions(browser).sendKeys(code(key), Keys.ENTER).perform();
+                Await.until(() -> browser.getCurrentUrl().startsWith(REDIRECT), Duration.ofSeconds(15),
+                        "the code is accepted");
+            }
+        }
+
+        // Without the condition (the realm's own browser flow, OTP if configured), the page gives no reason.
+        try (Chromium chromium = Chromium.start()) {
+            WebDriver browser = chromium.driver();
+            signInWithPassword(browser, "en", username);
+            Await.until(() -> !browser.findElements(By.id("kc-otp-login-form")).isEmpty(), Duration.ofSeconds(15),
+                    "the OTP entry of Keycloak's own flow");
+            assertTrue(browser.findElements(By.id("guard-step-up-reason")).isEmpty(), "no step-up reason");
         }
     }
 

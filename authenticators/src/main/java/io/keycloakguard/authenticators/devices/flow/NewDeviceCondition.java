@@ -7,8 +7,10 @@ import io.keycloakguard.authenticators.devices.LoginFacts;
 import io.keycloakguard.authenticators.devices.LoginHistoryEntity;
 import io.keycloakguard.authenticators.devices.Newness;
 import io.keycloakguard.core.config.ParsedConfigCache;
+import io.keycloakguard.core.flow.LoginFlows;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.authenticators.conditional.ConditionalAuthenticator;
+import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -17,11 +19,18 @@ import java.util.List;
 
 final class NewDeviceCondition implements ConditionalAuthenticator {
 
+    /**
+     * Login-form attribute naming why the step-up is asked ({@code device} or {@code network}): the keycloak-guard
+     * theme's OTP page says so. Keycloak's OTP form renders through the session's one {@link LoginFormsProvider},
+     * in the same request as this condition, so the attribute set here reaches its page.
+     */
+    static final String STEP_UP_REASON = "guardStepUp";
+
     @Override
     public boolean matchCondition(AuthenticationFlowContext context) {
         UserModel user = context.getUser();
         if (user == null) {
-            return true; // nothing to compare with: treat as new, so the step-up happens
+            return stepUp(context, "device"); // nothing to compare with: treat as new, so the step-up happens
         }
         ParsedConfigCache.Parsed<NewDeviceConditionConfig> parsed =
                 NewDeviceConditionFactory.CONFIGS.get(context.getRealm(), context.getAuthenticatorConfig());
@@ -41,7 +50,14 @@ final class NewDeviceCondition implements ConditionalAuthenticator {
         boolean isNew = config.isNew(newDevice, newNetwork);
         context.getEvent().detail("guard_condition_new_device", String.valueOf(newDevice))
                 .detail("guard_condition_new_network", String.valueOf(newNetwork));
-        return isNew;
+        return isNew && stepUp(context, newDevice ? "device" : "network");
+    }
+
+    private static boolean stepUp(AuthenticationFlowContext context, String reason) {
+        if (LoginFlows.hasPages(context)) {
+            context.getSession().getProvider(LoginFormsProvider.class).setAttribute(STEP_UP_REASON, reason);
+        }
+        return true;
     }
 
     @Override
