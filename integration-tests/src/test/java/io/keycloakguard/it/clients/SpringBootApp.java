@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -86,8 +85,7 @@ final class SpringBootApp implements ResourceServerScenario.AppUnderTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; log " + log + ":\n"
-                        + tail());
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + ": " + logTail());
             }
             if (readiness() == 200) {
                 return;
@@ -95,7 +93,7 @@ final class SpringBootApp implements ResourceServerScenario.AppUnderTest {
             sleep(250);
         }
         close();
-        throw new IllegalStateException(name + " did not become healthy within 180 s; log " + log + ":\n" + tail());
+        throw new IllegalStateException(name + " did not become healthy within 180 s: " + logTail());
     }
 
     private int readiness() {
@@ -128,16 +126,7 @@ final class SpringBootApp implements ResourceServerScenario.AppUnderTest {
 
     @Override
     public String logTail() {
-        return "log " + log + ":\n" + tail();
-    }
-
-    String tail() {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+        return Commands.logTail(name, log);
     }
 
     /** SIGTERM: Boot shuts down gracefully, the feed's follower stops with the context. */
@@ -148,14 +137,7 @@ final class SpringBootApp implements ResourceServerScenario.AppUnderTest {
         } catch (IllegalStateException shuttingDown) {
             // the hook runs anyway
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Commands.stop(process);
     }
 
     private static void sleep(long millis) {
