@@ -29,6 +29,10 @@ import java.util.logging.Logger;
  * if (revocations.isRevoked(verifiedClaims)) { reject(); }
  * }</pre>
  *
+ * <p>Any {@link UnifiedJedis} works, and only API that Jedis 6.0 to 7.5 all have is used. {@code RedisClient} exists
+ * from Jedis 7.5 on; with an older Jedis (Spring Boot 3.5's BOM pins 6.0, Boot 4.0's 7.0) use
+ * {@code new UnifiedJedis(URI.create("redis://redis:6379"))}.
+ *
  * <p>The follower is one daemon thread. It survives every error: a lost connection, a Redis that restarted with or
  * without its data, a trimmed stream, an entry it cannot read (skipped and counted, see {@link #skipped()}).
  */

@@ -2,6 +2,7 @@ package io.keycloakguard.revocation;
 
 import io.keycloakguard.revocation.contract.Revocation;
 
+import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -104,6 +105,9 @@ public final class RevocationSet {
         }
         if (iat instanceof Date d) {
             return d.getTime() / 1000;
+        }
+        if (iat instanceof Instant i) { // Spring Security's Jwt claims
+            return i.getEpochSecond();
         }
         return Long.MIN_VALUE;
     }

@@ -70,6 +70,10 @@ class RevocationSetTest {
         assertTrue(set.isRevoked(Map.of("sub", "u1", "iat", 90L)));
         assertTrue(set.isRevoked(Map.of("sub", "u1", "iat", new Date(90_000))));
         assertFalse(set.isRevoked(Map.of("sub", "u1", "iat", 120)));
+        // Spring Security's Jwt#getClaims() gives iat as an Instant.
+        assertTrue(set.isRevoked(Map.of("sub", "u1", "iat", java.time.Instant.ofEpochSecond(90))));
+        assertFalse(set.isRevoked(Map.of("sub", "u1", "iat", java.time.Instant.ofEpochSecond(120))),
+                "a token issued after the revocation, as Spring gives its claims");
         assertTrue(set.isRevoked(Map.of("sub", "u1")), "no iat: cannot prove it is newer, so revoked");
     }
 
