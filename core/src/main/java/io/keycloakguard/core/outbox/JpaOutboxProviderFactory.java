@@ -81,6 +81,22 @@ public class JpaOutboxProviderFactory implements OutboxProviderFactory {
             this.session = session;
             this.drainer = drainer;
             this.metrics = metrics;
+            // Enlisted when the provider is created, not at the first add: an add made while the transaction is
+            // already committing (a prepare-phase hook) can no longer enlist anything.
+            session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
+                @Override
+                protected void commitImpl() {
+                    if (!addedByTopic.isEmpty()) {
+                        addedByTopic.forEach(metrics::written);
+                        drainer.drainSoon(addedByTopic.keySet());
+                    }
+                }
+
+                @Override
+                protected void rollbackImpl() {
+                    // Rolled back with the change that caused them: nothing to deliver.
+                }
+            });
         }
 
         @Override
@@ -94,20 +110,6 @@ public class JpaOutboxProviderFactory implements OutboxProviderFactory {
             entry.setCreatedAt(now);
             entry.setNextAttemptAt(now);
             OutboxDrainer.em(session).persist(entry);
-            if (addedByTopic.isEmpty()) {
-                session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
-                    @Override
-                    protected void commitImpl() {
-                        addedByTopic.forEach(metrics::written);
-                        drainer.drainSoon(addedByTopic.keySet());
-                    }
-
-                    @Override
-                    protected void rollbackImpl() {
-                        // Rolled back with the change that caused them: nothing to deliver.
-                    }
-                });
-            }
             addedByTopic.merge(topic, 1, Integer::sum);
         }
     }

@@ -1,6 +1,7 @@
 package io.keycloakguard.core.status;
 
 import io.keycloakguard.core.config.InvalidAuthenticatorConfigs;
+import io.keycloakguard.core.net.ProxyHeaders;
 import io.keycloakguard.core.outbox.OutboxBacklog;
 import io.keycloakguard.core.redis.RedisConnectionProvider;
 import io.keycloakguard.core.redis.RedisPing;
@@ -46,12 +47,28 @@ public class GuardAdminResource {
         status.put("revocationFeed", RevocationFeedStatus.of(session, realm));
         status.put("invalidConfigs", InvalidAuthenticatorConfigs.of(session, realm));
         status.put("brokerLogout", BrokerLogoutStatus.of(session));
+        status.put("proxy", proxy());
+        addSections(status);
         return status;
+    }
+
+    /** Which forwarding headers Keycloak takes client addresses from: every IP decision of the pack depends on it. */
+    private Map<String, Object> proxy() {
+        return ProxyHeaders.current().describe();
+    }
+
+    /** Sections of pack providers outside core (e.g. the per-IP rate limit's). */
+    private void addSections(Map<String, Object> status) {
+        session.getKeycloakSessionFactory().getSpis().stream()
+                .flatMap(spi -> session.getKeycloakSessionFactory().getProviderFactoriesStream(spi.getProviderClass()))
+                .filter(StatusSection.class::isInstance).map(StatusSection.class::cast).distinct()
+                .forEach(section -> status.put(section.statusSection(), section.status(session, realm)));
     }
 
     /**
      * Whether Redis answers, for every admin of the realm; where it is (host, port, database, sentinels, cluster
-     * nodes), the key prefix and the error text only with {@code serverScope} ({@link ServerScope}).
+     * nodes), the key prefix, how full it is against its maxmemory (when full, the revocation feed cannot be written)
+     * and the error text only with {@code serverScope} ({@link ServerScope}).
      */
     private Map<String, Object> redis(boolean serverScope) {
         RedisConnectionProvider redis = session.getProvider(RedisConnectionProvider.class);
@@ -64,7 +81,9 @@ public class GuardAdminResource {
         if (serverScope) {
             result.put("target", redis.settings().describeTarget());
             result.put("keyPrefix", redis.settings().keyPrefix());
-            if (!ping.reachable()) {
+            if (ping.reachable()) {
+                result.put("memory", RedisMemory.of(redis));
+            } else {
                 result.put("error", ping.error());
             }
         }

@@ -7,6 +7,7 @@ import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.events.admin.AdminEvent;
+import io.keycloakguard.core.outbox.OutboxProvider;
 import io.keycloakguard.core.outbox.OutboxSink;
 import io.keycloakguard.core.revocation.RevocationSinkFactory;
 import org.keycloak.models.AbstractKeycloakTransaction;
@@ -64,10 +65,46 @@ public class RevocationEventListenerProviderFactory implements EventListenerProv
             if (event instanceof ClientModel.ClientRemovedEvent removed) {
                 RealmModel realm = removed.getClient().getRealm();
                 if (realm.getEventsListenersStream().anyMatch(ID::equals)) {
-                    new Revocations(removed.getKeycloakSession()).revokeClient(realm, removed.getClient().getClientId(),
-                            "client-deleted");
-                    sink(factory).realmChanged(realm.getId());
+                    revokeUnlessRealmRemoved(removed.getKeycloakSession(), realm.getId(), removed.getClient().getClientId());
                 }
+            }
+        });
+    }
+
+    /**
+     * Deleting a realm removes its clients first, in the same transaction: those are not revocations to publish
+     * (the realm's tokens die with its keys and issuer), and their records would land in the deleted realm's feed and
+     * audit chain after the realm's own. So it is decided just before the commit, when a deleted realm is gone.
+     */
+    private static void revokeUnlessRealmRemoved(KeycloakSession session, String realmId, String clientId) {
+        // Created now, while it can still enlist its delivery after the commit.
+        session.getProvider(OutboxProvider.class);
+        session.getTransactionManager().enlistPrepare(new AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+                RealmModel realm = session.realms().getRealm(realmId);
+                if (realm != null) {
+                    new Revocations(session).revokeClient(realm, clientId, "client-deleted");
+                    sink(session.getKeycloakSessionFactory()).realmChanged(realmId);
+                }
+            }
+
+            @Override
+            protected void rollbackImpl() {
+            }
+        });
+    }
+
+    /** Lifetimes are read again by another thread: only once the admin's change is committed. */
+    private static void afterCommit(KeycloakSession session, Runnable action) {
+        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+                action.run();
+            }
+
+            @Override
+            protected void rollbackImpl() {
             }
         });
     }
@@ -117,7 +154,7 @@ public class RevocationEventListenerProviderFactory implements EventListenerProv
                 revocations.revokeToken(realm, t.tokenId(), RevokedTokenExpiry.of(session, t.tokenId()), t.reason());
             } else if (trigger instanceof RevocationTrigger.RealmChanged) {
                 revocations.revokeRealmNotBefore(realm, realm.getNotBefore());
-                afterCommit(() -> sink(session.getKeycloakSessionFactory()).realmChanged(realmId));
+                afterCommit(session, () -> sink(session.getKeycloakSessionFactory()).realmChanged(realmId));
             } else if (trigger instanceof RevocationTrigger.ClientChanged c) {
                 ClientModel client = realm.getClientById(c.clientUuid());
                 if (client != null) {
@@ -126,23 +163,10 @@ public class RevocationEventListenerProviderFactory implements EventListenerProv
                     }
                     revocations.revokeClientNotBefore(realm, client.getId(), client.getClientId(), client.getNotBefore());
                 }
-                afterCommit(() -> sink(session.getKeycloakSessionFactory()).realmChanged(realmId));
+                afterCommit(session, () -> sink(session.getKeycloakSessionFactory()).realmChanged(realmId));
             }
         }
 
-        /** Lifetimes are read again by another thread: only once the admin's change is committed. */
-        private void afterCommit(Runnable action) {
-            session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
-                @Override
-                protected void commitImpl() {
-                    action.run();
-                }
-
-                @Override
-                protected void rollbackImpl() {
-                }
-            });
-        }
 
         @Override
         public void close() {

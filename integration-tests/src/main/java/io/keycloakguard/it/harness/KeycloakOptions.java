@@ -22,6 +22,19 @@ public record KeycloakOptions(String name, int httpPort, Database database, Stri
                         "--proxy-headers=xforwarded", "--proxy-trusted-addresses=127.0.0.1"));
     }
 
+    /** The bundle JAR the harness installs in every Keycloak's {@code providers/}: exactly what operators install. */
+    public static Path bundleJar() {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(Settings.providersDir())) {
+            List<Path> jars = files.filter(f -> f.getFileName().toString().endsWith(".jar")).toList();
+            if (jars.size() != 1) {
+                throw new IllegalStateException("expected the bundle alone in " + Settings.providersDir() + ": " + jars);
+            }
+            return jars.get(0);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public KeycloakOptions withHttpPort(int port) {
         return new KeycloakOptions(name, port, database, redisUrl, redisKeyPrefix, providersDir, realmsDir, extraArgs);
     }
