@@ -54,7 +54,11 @@ public final class RedisClusterGroup implements AutoCloseable {
                 ports.add(port);
                 List<String> args = RedisServers.dataNode(port, group.dir);
                 args.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf",
-                        "--cluster-node-timeout", String.valueOf(NODE_TIMEOUT_MILLIS)));
+                        // The bus port is port + 10000 unless set: taken by someone else as often as not.
+                        "--cluster-port", String.valueOf(FreePorts.next()),
+                        "--cluster-node-timeout", String.valueOf(NODE_TIMEOUT_MILLIS),
+                        // A replica cut off from its primary (as the failover tests do) may still take over.
+                        "--cluster-replica-validity-factor", "0"));
                 group.servers.put(port, RedisServers.launch(group.dir, port, args));
             }
             ports.forEach(port -> FreePorts.awaitListening(port, true, "redis cluster node"));
@@ -148,6 +152,17 @@ public final class RedisClusterGroup implements AutoCloseable {
     /** SIGSTOP: a node that keeps its sockets but answers nothing, e.g. a replica that stops receiving writes. */
     public void pause(int port) {
         Signals.pause(servers.get(port));
+    }
+
+    /**
+     * Closes the replication links of the primary on {@code port}: until its replicas connect again, what it acknowledges
+     * stays on it alone (a paused replica would still receive the writes into its socket buffer).
+     */
+    public void disconnectReplicas(int port) {
+        try (Jedis j = connect(port)) {
+            j.clientKill(redis.clients.jedis.params.ClientKillParams.clientKillParams()
+                    .type(redis.clients.jedis.args.ClientType.REPLICA));
+        }
     }
 
     public void resume(int port) {

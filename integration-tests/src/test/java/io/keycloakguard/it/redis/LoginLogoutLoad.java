@@ -86,6 +86,11 @@ final class LoginLogoutLoad implements AutoCloseable {
         }
     }
 
+    /** Logins that succeeded so far. */
+    int loginsSoFar() {
+        return logins.get();
+    }
+
     /** Stops the threads after their current request; what they did. */
     Result stop() {
         running.set(false);
