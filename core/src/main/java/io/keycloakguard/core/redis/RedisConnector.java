@@ -6,10 +6,14 @@ import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
+import redis.clients.jedis.SslOptions;
+import redis.clients.jedis.SslVerifyMode;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
@@ -92,13 +96,26 @@ public final class RedisConnector implements AutoCloseable {
     public RedisPing ping() {
         try {
             long start = System.nanoTime();
-            call(jedis -> jedis.ping());
+            call(this::pingOnce);
             return RedisPing.up(System.nanoTime() - start);
         } catch (RedisUnavailableException e) {
             return RedisPing.down(RedisAvailability.describe(e.getCause() == null ? e : e.getCause()));
         } catch (RuntimeException e) {
+            availability.markDown(e);
             return RedisPing.down(RedisAvailability.describe(e));
         }
+    }
+
+    /**
+     * PING; on a cluster, to the primary of one slot: a cluster client broadcasts a plain PING to every node it knows,
+     * the failed primary of a failover included, so the pack would count the cluster unreachable until that node is
+     * forgotten, long after its replica took over.
+     */
+    private Object pingOnce(UnifiedJedis jedis) {
+        if (settings.mode() == RedisMode.CLUSTER) {
+            return jedis.sendCommand(settings.keyPrefix() + "health", Protocol.Command.PING);
+        }
+        return jedis.ping();
     }
 
     private <T> T call(Function<UnifiedJedis, T> operation) {
@@ -109,7 +126,20 @@ public final class RedisConnector implements AutoCloseable {
         } catch (JedisConnectionException | JedisClusterOperationException e) {
             availability.markDown(e);
             throw new RedisUnavailableException("Redis at " + settings.describeTarget() + " is unreachable", e);
+        } catch (JedisAccessControlException e) {
+            // A refused password (WRONGPASS, NOAUTH) comes when a new connection logs in: no connection can be made,
+            // as unreachable as a Redis that is down. A command the ACL user may not run (NOPERM) is the caller's error.
+            if (isRefusedLogin(e)) {
+                availability.markDown(e);
+                throw new RedisUnavailableException("Redis at " + settings.describeTarget() + " refuses the pack's login", e);
+            }
+            throw e;
         }
+    }
+
+    static boolean isRefusedLogin(JedisAccessControlException e) {
+        String message = e.getMessage();
+        return message != null && (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH"));
     }
 
     private UnifiedJedis client() {
@@ -162,15 +192,34 @@ public final class RedisConnector implements AutoCloseable {
     }
 
     private static JedisClientConfig clientConfig(RedisSettings s, int database) {
-        return DefaultJedisClientConfig.builder()
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .user(s.username())
                 .password(s.password())
                 .database(database)
                 .ssl(s.tls())
                 .connectionTimeoutMillis((int) s.connectTimeout().toMillis())
                 .socketTimeoutMillis((int) s.socketTimeout().toMillis())
-                .clientName("keycloak-guard")
-                .build();
+                .clientName("keycloak-guard");
+        if (s.tls()) {
+            config.sslOptions(sslOptions(s));
+        }
+        return config.build();
+    }
+
+    /**
+     * The trust store of {@code tls-truststore} (else the JVM's, which Keycloak's {@code truststore-paths} fills) and,
+     * unless {@code tls-verify-hostname} is off, a check that the certificate names the host connected to: without it
+     * any certificate of a trusted CA (a public one, say) would do for a man in the middle.
+     */
+    static SslOptions sslOptions(RedisSettings s) {
+        SslOptions.Builder ssl = SslOptions.builder()
+                .sslVerifyMode(s.tlsVerifyHostname() ? SslVerifyMode.FULL : SslVerifyMode.CA);
+        if (s.tlsTrustStore() != null) {
+            char[] password = s.tlsTrustStorePassword() == null ? null : s.tlsTrustStorePassword().toCharArray();
+            ssl.truststore(new java.io.File(s.tlsTrustStore()), password)
+                    .trustStoreType(s.tlsTrustStore().toLowerCase(java.util.Locale.ROOT).endsWith(".jks") ? "JKS" : "PKCS12");
+        }
+        return ssl.build();
     }
 
     private static HostAndPort hostAndPort(RedisSettings.HostPort node) {

@@ -25,7 +25,10 @@ public record RedisSettings(
         Duration connectTimeout,
         Duration socketTimeout,
         int poolMaxTotal,
-        Duration healthCheckInterval) {
+        Duration healthCheckInterval,
+        String tlsTrustStore,
+        String tlsTrustStorePassword,
+        boolean tlsVerifyHostname) {
 
     public static final String URL = "url";
     public static final String MODE = "mode";
@@ -41,11 +44,14 @@ public record RedisSettings(
     public static final String SOCKET_TIMEOUT = "socket-timeout";
     public static final String POOL_MAX_TOTAL = "pool-max-total";
     public static final String HEALTH_CHECK_INTERVAL = "health-check-interval";
+    public static final String TLS_TRUSTSTORE = "tls-truststore";
+    public static final String TLS_TRUSTSTORE_PASSWORD = "tls-truststore-password";
+    public static final String TLS_VERIFY_HOSTNAME = "tls-verify-hostname";
 
     /** Every option the provider reads, in the order the docs list them. */
     public static final List<String> OPTIONS = List.of(URL, MODE, SENTINEL_MASTER, SENTINELS, CLUSTER_NODES,
-            USERNAME, PASSWORD, DATABASE, TLS, KEY_PREFIX, CONNECT_TIMEOUT, SOCKET_TIMEOUT, POOL_MAX_TOTAL,
-            HEALTH_CHECK_INTERVAL);
+            USERNAME, PASSWORD, DATABASE, TLS, TLS_TRUSTSTORE, TLS_TRUSTSTORE_PASSWORD, TLS_VERIFY_HOSTNAME, KEY_PREFIX,
+            CONNECT_TIMEOUT, SOCKET_TIMEOUT, POOL_MAX_TOTAL, HEALTH_CHECK_INTERVAL);
 
     public static final String DEFAULT_URL = "redis://127.0.0.1:6379";
     public static final String DEFAULT_KEY_PREFIX = "kcguard:";
@@ -108,6 +114,17 @@ public record RedisSettings(
             throw options.invalid(DATABASE, String.valueOf(database), "Redis Cluster only has database 0");
         }
         boolean tls = options.bool(TLS, urlTls);
+        String trustStore = options.string(TLS_TRUSTSTORE, null);
+        String trustStorePassword = options.string(TLS_TRUSTSTORE_PASSWORD, null);
+        boolean verifyHostname = options.bool(TLS_VERIFY_HOSTNAME, true);
+        if (trustStore != null) {
+            if (!tls) {
+                throw options.invalid(TLS_TRUSTSTORE, trustStore, "is only used with TLS: set tls=true or use a rediss:// url");
+            }
+            if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(trustStore))) {
+                throw options.invalid(TLS_TRUSTSTORE, trustStore, "must be a readable PKCS12 or JKS file");
+            }
+        }
         String keyPrefix = options.string(KEY_PREFIX, DEFAULT_KEY_PREFIX);
         Duration connectTimeout = options.duration(CONNECT_TIMEOUT, Duration.ofSeconds(2), Duration.ZERO);
         Duration socketTimeout = options.duration(SOCKET_TIMEOUT, Duration.ofSeconds(2), Duration.ZERO);
@@ -115,17 +132,29 @@ public record RedisSettings(
         Duration healthCheckInterval = options.duration(HEALTH_CHECK_INTERVAL, Duration.ofSeconds(5),
                 Duration.ofMillis(100));
         return new RedisSettings(mode, nodes, sentinelMaster, username, password, database, tls, keyPrefix,
-                connectTimeout, socketTimeout, poolMaxTotal, healthCheckInterval);
+                connectTimeout, socketTimeout, poolMaxTotal, healthCheckInterval, trustStore, trustStorePassword,
+                verifyHostname);
     }
 
     /** Where the pack connects, for logs and the status endpoint: never contains the password. */
     public String describeTarget() {
         String scheme = tls ? "rediss://" : "redis://";
         return switch (mode) {
-            case STANDALONE -> scheme + nodes.get(0) + "/" + database;
-            case SENTINEL -> "sentinel master '" + sentinelMaster + "' via " + nodes + (tls ? " (TLS)" : "");
-            case CLUSTER -> "cluster " + nodes + (tls ? " (TLS)" : "");
+            case STANDALONE -> scheme + nodes.get(0) + "/" + database + tlsNote(false);
+            case SENTINEL -> "sentinel master '" + sentinelMaster + "' via " + nodes + tlsNote(true);
+            case CLUSTER -> "cluster " + nodes + tlsNote(true);
         };
+    }
+
+    /** Only what differs from plain, verified TLS shows, so an operator sees a turned-off host name check. */
+    private String tlsNote(boolean sayTls) {
+        if (!tls) {
+            return "";
+        }
+        if (!tlsVerifyHostname) {
+            return " (TLS without host name verification)";
+        }
+        return sayTls ? " (TLS)" : "";
     }
 
     @Override

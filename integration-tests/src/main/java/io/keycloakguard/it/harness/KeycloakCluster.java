@@ -83,6 +83,14 @@ public final class KeycloakCluster implements AutoCloseable {
      * extra arguments of {@code base}, on the scratch schema {@code <schema>_cluster} of base's database.
      */
     public static KeycloakCluster start(KeycloakOptions base, int nodes) {
+        return start(base, nodes, "cluster");
+    }
+
+    /**
+     * Like {@link #start(KeycloakOptions, int)}, on the scratch schema {@code <schema>_<name>} with the logs in
+     * {@code it-work/<name>}: a cluster that may run beside the shared one (e.g. with another Redis).
+     */
+    public static KeycloakCluster start(KeycloakOptions base, int nodes, String name) {
         if (nodes < 1) {
             throw new IllegalArgumentException("A cluster needs at least one node, got " + nodes);
         }
@@ -90,15 +98,15 @@ public final class KeycloakCluster implements AutoCloseable {
             throw new IllegalArgumentException("A Keycloak cluster needs the suite on PostgreSQL (KC_DB_URL), not "
                     + base.database() + "; skip the test unless KeycloakCluster.supported(...)");
         }
-        Database database = base.database().scratch("cluster");
-        Path workDir = Settings.workDir().resolve("cluster");
+        Database database = base.database().scratch(name);
+        Path workDir = Settings.workDir().resolve(name);
         String adminPassword = "admin-" + UUID.randomUUID();
         KeycloakCluster cluster = new KeycloakCluster();
         long started = System.nanoTime();
         try {
             Path home = prepareHome();
             for (int i = 1; i <= nodes; i++) {
-                KeycloakOptions options = new KeycloakOptions("cluster-node" + i, 0, database, base.redisUrl(),
+                KeycloakOptions options = new KeycloakOptions(name + "-node" + i, 0, database, base.redisUrl(),
                         base.redisKeyPrefix(), base.providersDir(), base.realmsDir(), base.extraArgs())
                         .withExtraArgs("--cache-embedded-network-bind-address=127.0.0.1",
                                 "--cache-embedded-network-bind-port=" + freeTransportPort());

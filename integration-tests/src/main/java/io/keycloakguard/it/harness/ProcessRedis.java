@@ -1,6 +1,5 @@
 package io.keycloakguard.it.harness;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -39,16 +38,7 @@ final class ProcessRedis implements TestRedis {
     }
 
     static boolean onPath() {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String entry : path.split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(entry, "redis-server"))) {
-                return true;
-            }
-        }
-        return false;
+        return RedisServers.onPath("redis-server");
     }
 
     @Override

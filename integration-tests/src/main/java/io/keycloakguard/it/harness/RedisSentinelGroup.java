@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -63,7 +62,7 @@ public final class RedisSentinelGroup implements AutoCloseable {
                         "sentinel down-after-milliseconds " + MASTER + " 1000",
                         "sentinel failover-timeout " + MASTER + " 10000",
                         "sentinel parallel-syncs " + MASTER + " 1", ""));
-                group.servers.put(port, group.launch(port, List.of(conf.toString(), "--sentinel")));
+                group.servers.put(port, RedisServers.launch(group.dir, port, List.of(conf.toString(), "--sentinel")));
                 group.waitListening(port, true);
                 group.sentinelPorts.add(port);
             }
@@ -79,23 +78,10 @@ public final class RedisSentinelGroup implements AutoCloseable {
     }
 
     private void server(int port, List<String> extra) {
-        List<String> args = new ArrayList<>(List.of("--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
-                "--appendonly", "no", "--dir", dir.toString(), "--dbfilename", "dump-" + port + ".rdb"));
+        List<String> args = RedisServers.dataNode(port, dir);
         args.addAll(extra);
-        servers.put(port, launch(port, args));
+        servers.put(port, RedisServers.launch(dir, port, args));
         waitListening(port, true);
-    }
-
-    private Process launch(int port, List<String> args) {
-        List<String> command = new ArrayList<>();
-        command.add("redis-server");
-        command.addAll(args);
-        try {
-            return new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("redis-" + port + ".log").toFile()).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start redis-server on " + port, e);
-        }
     }
 
     public int firstPrimaryPort() {
@@ -151,14 +137,7 @@ public final class RedisSentinelGroup implements AutoCloseable {
 
     /** SIGKILL: the process dies at once, losing whatever it had not sent to its replica. */
     public void kill(int port) {
-        Process p = servers.get(port);
-        p.destroyForcibly();
-        try {
-            p.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        waitListening(port, false);
+        RedisServers.kill(servers.get(port), port);
     }
 
     private boolean replicaInSync(int primary) {
@@ -188,12 +167,6 @@ public final class RedisSentinelGroup implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Map.Entry<Integer, Process> server : servers.entrySet()) {
-            Process p = server.getValue();
-            if (p.isAlive()) {
-                Signals.resume(p);
-                p.destroyForcibly();
-            }
-        }
+        servers.values().forEach(RedisServers::stop);
     }
 }
