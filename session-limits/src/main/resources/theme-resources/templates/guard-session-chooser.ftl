@@ -6,7 +6,7 @@
         ${msg("guardSessionChooserTitle")}
     <#elseif section = "form">
         <div id="guard-session-chooser" class="${properties.kcContentWrapperClass!}">
-            <p id="guard-session-chooser-intro">${msg("guardSessionChooserIntro", guardLimit)}</p>
+            <p id="guard-session-chooser-intro">${msg((guardLimit == 1)?then("guardSessionChooserIntroOne", "guardSessionChooserIntro"), guardLimit)}</p>
             <form id="guard-session-chooser-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="POST">
                 <input type="hidden" name="csrf" value="${guardCsrf}"/>
                 <#-- PatternFly 5's data list (keycloak.v2's "Try another way" list is one too); the inline styles keep

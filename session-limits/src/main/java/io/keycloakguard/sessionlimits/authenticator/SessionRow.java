@@ -107,8 +107,8 @@ public final class SessionRow {
     }
 
     /**
-     * A time as the page shows it: "5 minutes ago" (the message {@code guardSessionAgo<unit>} with the amount, so
-     * each language has its own plurals) and the exact time for {@code <time datetime>} and its hover title.
+     * A time as the page shows it: "5 minutes ago" (the message {@link #getMessage()} with the amount, so each
+     * language has its own words) and the exact time for {@code <time datetime>} and its hover title.
      */
     public static final class Moment {
 
@@ -161,6 +161,15 @@ public final class SessionRow {
 
         public String getUnit() {
             return unit;
+        }
+
+        /**
+         * The message key: {@code guardSessionAgo<unit>}, with {@code One} for an amount of one. One key per plural
+         * form (English and German have two) rather than MessageFormat's choice: on Keycloak 26.4 and 26.5 the
+         * theme's msg() passes FreeMarker's number wrapper, which a choice format rejects.
+         */
+        public String getMessage() {
+            return "guardSessionAgo" + unit + (amount == 1 ? "One" : "");
         }
 
         public long getAmount() {

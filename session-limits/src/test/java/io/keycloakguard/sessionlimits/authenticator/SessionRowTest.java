@@ -52,20 +52,36 @@ class SessionRowTest {
         assertEquals(List.of("App"), en.getClients());
     }
 
-    /** The messages' plurals, formatted as Keycloak's msg() does (MessageFormat in the page's locale). */
+    /**
+     * The messages' plural forms, formatted as Keycloak's msg() does: MessageFormat in the page's locale, with a
+     * number (26.7) or, on 26.4 and 26.5, FreeMarker's number wrapper, which formats as its text.
+     */
     @Test
     void pluralsOfTheMessages() throws Exception {
         Properties en = messages("en");
         Properties de = messages("de");
-        assertEquals("1 minute ago", format(en, "guardSessionAgoMinutes", Locale.ENGLISH, 1L));
+        Object wrapped = new Object() {
+            @Override
+            public String toString() {
+                return "5";
+            }
+        };
+        assertEquals("guardSessionAgoMinutesOne", SessionRow.Moment.of(NOW - 60, NOW, Locale.ENGLISH).getMessage());
+        assertEquals("guardSessionAgoMinutes", SessionRow.Moment.of(NOW - 300, NOW, Locale.ENGLISH).getMessage());
+        assertEquals("guardSessionAgoNow", SessionRow.Moment.of(NOW, NOW, Locale.ENGLISH).getMessage());
+        assertEquals("1 minute ago", format(en, "guardSessionAgoMinutesOne", Locale.ENGLISH, 1L));
         assertEquals("5 minutes ago", format(en, "guardSessionAgoMinutes", Locale.ENGLISH, 5L));
-        assertEquals("vor 1 Stunde", format(de, "guardSessionAgoHours", Locale.GERMAN, 1L));
-        assertEquals("vor 3 Tagen", format(de, "guardSessionAgoDays", Locale.GERMAN, 3L));
-        assertTrue(format(en, "guardSessionChooserIntro", Locale.ENGLISH, 1).startsWith("You can have 1 active session at"));
+        assertEquals("5 minutes ago", format(en, "guardSessionAgoMinutes", Locale.ENGLISH, wrapped));
+        assertEquals("vor 1 Stunde", format(de, "guardSessionAgoHoursOne", Locale.GERMAN, 1L));
+        assertEquals("vor 5 Tagen", format(de, "guardSessionAgoDays", Locale.GERMAN, wrapped));
+        assertTrue(format(en, "guardSessionChooserIntroOne", Locale.ENGLISH, 1).startsWith("You can have 1 active session at"));
         assertTrue(format(en, "guardSessionChooserIntro", Locale.ENGLISH, 2).startsWith("You can have 2 active sessions at"));
-        assertTrue(format(de, "guardSessionChooserIntro", Locale.GERMAN, 1).contains("1 aktive Sitzung gleichzeitig"));
-        assertTrue(format(de, "guardSessionChooserIntro", Locale.GERMAN, 2).contains("2 aktive Sitzungen gleichzeitig"));
+        assertTrue(format(de, "guardSessionChooserIntroOne", Locale.GERMAN, 1).contains("1 aktive Sitzung gleichzeitig"));
+        assertTrue(format(de, "guardSessionChooserIntro", Locale.GERMAN, wrapped).contains("5 aktive Sitzungen gleichzeitig"));
         assertEquals("Chrome 156 unter Linux", format(de, "guardSessionBrowserOnOs", Locale.GERMAN, "Chrome 156", "Linux"));
+        for (String unit : new String[]{"Minutes", "Hours", "Days"}) {
+            assertTrue(en.containsKey("guardSessionAgo" + unit + "One") && en.containsKey("guardSessionAgo" + unit), unit);
+        }
         assertEquals(en.keySet(), de.keySet(), "every message in both languages");
     }
 
