@@ -92,8 +92,9 @@ class UnfinishedSignInIT {
         assertTrue(csrf.find(), "the session chooser: " + chooser.status() + " " + chooser.body());
         BrowserSession.Outcome cancelled = elsewhere.submitForm(BrowserSession.formAction(chooser.body()),
                 Map.of("csrf", csrf.group(1), "cancel", "true"));
-        assertNotNull(cancelled.location(), cancelled.body());
-        assertTrue(cancelled.location().contains("error=access_denied"), cancelled.location());
+        // Cancel ends on the pack's "Sign-in cancelled" page (before: a redirect to the app with error=access_denied).
+        assertEquals(200, cancelled.status(), String.valueOf(cancelled.location()));
+        assertTrue(cancelled.body().contains("template: guard-sign-in-cancelled.ftl"), cancelled.body());
         assertNull(elsewhere.cookieWithPath("KC_GUARD_DEVICE"), "a device cookie for a cancelled sign-in: " + elsewhere.cookies());
         assertEquals(1, realm.devices(userId).size(), "a device recorded for a cancelled sign-in");
         assertEquals(1, realm.logins(userId).size(), "a cancelled sign-in in the login history: " + realm.logins(userId));
@@ -109,8 +110,13 @@ class UnfinishedSignInIT {
         assertTrue(csrfAgain.find(), chooserAgain.body());
         Matcher session = Pattern.compile("name=\"sessionId\" value=\"([^\"]+)\"").matcher(chooserAgain.body());
         assertTrue(session.find(), chooserAgain.body());
-        BrowserSession.Outcome done = elsewhere.submitForm(BrowserSession.formAction(chooserAgain.body()),
+        BrowserSession.Outcome ended = elsewhere.submitForm(BrowserSession.formAction(chooserAgain.body()),
                 Map.of("csrf", csrfAgain.group(1), "sessionId", session.group(1)));
+        // The confirmation naming the ended session, then Continue.
+        Matcher csrfEnded = CSRF.matcher(ended.body());
+        assertTrue(csrfEnded.find(), ended.body());
+        BrowserSession.Outcome done = elsewhere.submitForm(BrowserSession.formAction(ended.body()),
+                Map.of("csrf", csrfEnded.group(1), "continue", "true"));
         assertNotNull(done.code(), done.status() + " " + done.body());
         assertNotNull(elsewhere.cookieWithPath("KC_GUARD_DEVICE"));
         assertEquals(2, realm.devices(userId).size());

@@ -78,8 +78,12 @@ class ThemePagesIT {
         flows.createClient(flow, REDIRECT, flow, null, Map.of());
         String username = KeycloakAdmin.uniqueUsername("theme-chooser");
         admin.createUser(realm, username, PASSWORD);
-        // The session to choose, from the realm's direct grant flow (no limiter there).
-        io.keycloakguard.it.harness.Tokens.passwordGrant(env.baseUrl(), realm, flow, username, PASSWORD);
+        // The session to choose, from the realm's direct grant flow (no limiter there), from Chrome on Linux.
+        io.restassured.RestAssured.given().header("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 "
+                        + "(KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36")
+                .formParams(Map.of("grant_type", "password", "client_id", flow, "username", username,
+                        "password", PASSWORD, "scope", "openid"))
+                .post(env.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/token").then().statusCode(200);
 
         for (String locale : List.of("de", "en")) {
             try (Chromium chromium = Chromium.start()) {
@@ -92,10 +96,42 @@ class ThemePagesIT {
                 assertAccessible(browser);
                 WebElement end = browser.findElement(By.id("guard-end-0"));
                 assertEquals("guard-session-device-0", end.getAttribute("aria-describedby"));
+                String list = browser.findElement(By.id("guard-sessions")).getText();
+                String intro = browser.findElement(By.id("guard-session-chooser-intro")).getText();
+                if (locale.equals("de")) {
+                    // Every word German: browser and OS, the relative times, the plural of the intro.
+                    assertTrue(list.contains("Chrome 156 unter Linux"), list);
+                    assertTrue(list.contains("Angemeldet gerade eben") || list.contains("Angemeldet vor "), list);
+                    assertFalse(list.contains(" on ") || list.contains(" ago") || list.contains("just now"), list);
+                    assertTrue(intro.contains("1 aktive Sitzung gleichzeitig"), intro);
+                } else {
+                    assertTrue(list.contains("Chrome 156 on Linux"), list);
+                    assertTrue(intro.contains("1 active session at a time"), intro);
+                }
+                assertFalse(intro.contains("(s)") || intro.contains("(en)"), intro);
                 chromium.fullPageScreenshot("session-chooser-" + locale);
-                if (locale.equals("en")) {
-                    // Keyboard only: Tab to the first session's button, Enter signs it out and continues.
+                if (locale.equals("de")) {
+                    // Cancel ends on the pack's page, in German, with the way back to the application.
+                    browser.findElement(By.id("guard-cancel")).click();
+                    Await.until(() -> !browser.findElements(By.id("guard-sign-in-cancelled")).isEmpty(),
+                            Duration.ofSeconds(15), "the cancelled page");
+                    assertTrue(browser.getPageSource().contains("Anmeldung abgebrochen"), browser.getPageSource());
+                    assertTrue(browser.getPageSource().contains("css/guard.css"), "rendered in the keycloak-guard theme");
+                    assertEquals(REDIRECT, browser.findElement(By.id("guard-back-to-app")).getAttribute("href"));
+                    assertAccessible(browser);
+                    chromium.fullPageScreenshot("sign-in-cancelled-" + locale);
+                } else {
+                    // Keyboard only: Tab to the first session's button, Enter signs it out; the confirmation names
+                    // the session, Enter on Continue goes on to the app.
                     Chromium.tabTo(browser, "guard-end-0");
+                    new Actions(browser).sendKeys(Keys.ENTER).perform();
+                    Await.until(() -> !browser.findElements(By.id("guard-session-ended")).isEmpty(),
+                            Duration.ofSeconds(15), "the confirmation page");
+                    assertTrue(browser.findElement(By.id("guard-session-ended")).getText().contains("Chrome 156 on Linux"),
+                            browser.findElement(By.id("guard-session-ended")).getText());
+                    assertAccessible(browser);
+                    chromium.fullPageScreenshot("session-ended-" + locale);
+                    Chromium.tabTo(browser, "guard-continue");
                     new Actions(browser).sendKeys(Keys.ENTER).perform();
                     Await.until(() -> browser.getCurrentUrl().startsWith(REDIRECT), Duration.ofSeconds(15),
                             "the browser returns to the app");

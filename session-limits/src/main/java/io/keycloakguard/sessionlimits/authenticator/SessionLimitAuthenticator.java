@@ -20,7 +20,10 @@ import org.keycloak.common.Profile;
 import org.keycloak.common.util.Time;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.events.EventBuilder;
+import org.keycloak.events.Errors;
 import org.keycloak.events.EventType;
+import org.keycloak.models.AuthenticatedClientSessionModel;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
@@ -28,6 +31,7 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
+import org.keycloak.services.managers.AuthenticationSessionManager;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
 import java.nio.charset.StandardCharsets;
@@ -37,6 +41,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -51,11 +56,15 @@ final class SessionLimitAuthenticator implements Authenticator {
     private static final Logger LOG = Logger.getLogger(SessionLimitAuthenticator.class);
 
     static final String CHOOSER_TEMPLATE = "guard-session-chooser.ftl";
+    static final String ENDED_TEMPLATE = "guard-session-ended.ftl";
+    static final String CANCELLED_TEMPLATE = "guard-sign-in-cancelled.ftl";
     static final String NOTE_CSRF = "guard.session-limit.csrf";
     static final String NOTE_OFFERED = "guard.session-limit.offered";
+    static final String NOTE_ENDED = "guard.session-limit.ended";
     static final String FORM_CSRF = "csrf";
     static final String FORM_SESSION = "sessionId";
     static final String FORM_CANCEL = "cancel";
+    static final String FORM_CONTINUE = "continue";
 
     static final String ERROR_LIMIT_REACHED = "guard_session_limit_reached";
     static final String ERROR_MISCONFIGURED = "guard_session_limit_misconfigured";
@@ -84,7 +93,13 @@ final class SessionLimitAuthenticator implements Authenticator {
         if (form.containsKey(FORM_CANCEL) && csrfValid) {
             clearNotes(authSession);
             context.getEvent().detail("guard_event", "session_limit.cancelled");
-            context.cancelLogin();
+            cancel(context);
+            return;
+        }
+        if (form.containsKey(FORM_CONTINUE) && csrfValid && authSession.getAuthNote(NOTE_ENDED) != null) {
+            // After the confirmation: count again (another sign-in may have taken the freed place meanwhile).
+            clearNotes(authSession);
+            enforce(context, null);
             return;
         }
         String chosen = form.getFirst(FORM_SESSION);
@@ -101,6 +116,8 @@ final class SessionLimitAuthenticator implements Authenticator {
         UserLocks.lock(session, context.getRealm(), context.getUser());
         UserSessionsOfUser sessions = new UserSessionsOfUser(session, context.getRealm(), context.getUser());
         Optional<UserSessionModel> target = sessions.find(chosen);
+        // Described before it ends, for the confirmation.
+        Optional<SessionRow> ended = target.map(s -> row(context, sessions, s));
         if (target.isPresent()) {
             // The user's lock is held until the login commits: the chosen session's clients are told after that.
             sessions.endLoggingOutClientsAfterCommit(target.get(), "session-limit:user-choice");
@@ -108,6 +125,10 @@ final class SessionLimitAuthenticator implements Authenticator {
             endedEvent(context.getEvent(), chosen, "user-choice", null, -1);
         }
         clearNotes(authSession);
+        if (ended.isPresent()) {
+            context.challenge(confirmation(context, ended.get()));
+            return;
+        }
         enforce(context, null);
     }
 
@@ -254,22 +275,74 @@ final class SessionLimitAuthenticator implements Authenticator {
 
     private Response chooser(AuthenticationFlowContext context, UserSessionsOfUser sessions,
                              List<UserSessionModel> existing, ResolvedLimit limit, String errorMessage) {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        String csrf = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String csrf = newToken();
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         authSession.setAuthNote(NOTE_CSRF, csrf);
         authSession.setAuthNote(NOTE_OFFERED, existing.stream().map(UserSessionModel::getId).collect(Collectors.joining(",")));
         var form = context.form()
                 .setAttribute("guardSessions", existing.stream()
                         .sorted((a, b) -> Integer.compare(b.getLastSessionRefresh(), a.getLastSessionRefresh()))
-                        .map(s -> sessions.view(s, null)).map(SessionRow::of).toList())
+                        .map(s -> row(context, sessions, s)).toList())
                 .setAttribute("guardLimit", limit.limit())
                 .setAttribute("guardCsrf", csrf);
         if (errorMessage != null) {
             form.setError(errorMessage);
         }
         return form.createForm(CHOOSER_TEMPLATE);
+    }
+
+    private static SessionRow row(AuthenticationFlowContext context, UserSessionsOfUser sessions, UserSessionModel s) {
+        // The client's name as its admin set it (a ${key} the template resolves, as the account console does), else
+        // its client id.
+        List<String> names = s.getAuthenticatedClientSessions().values().stream()
+                .map(AuthenticatedClientSessionModel::getClient).filter(Objects::nonNull)
+                .map(c -> c.getName() == null || c.getName().isBlank() ? c.getClientId() : c.getName())
+                .distinct().sorted().toList();
+        return SessionRow.of(sessions.view(s, null), names, Time.currentTime(),
+                context.getSession().getContext().resolveLocale(context.getUser()));
+    }
+
+    /**
+     * The page after the user ended a session, naming it. Keycloak completes a login with a redirect to the
+     * application, which shows nothing of ours: the confirmation is a page of the flow, and Continue counts again.
+     */
+    private static Response confirmation(AuthenticationFlowContext context, SessionRow ended) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        String csrf = newToken();
+        authSession.setAuthNote(NOTE_CSRF, csrf);
+        authSession.setAuthNote(NOTE_ENDED, ended.getId());
+        return context.form().setAttribute("guardEnded", ended).setAttribute("guardCsrf", csrf)
+                .createForm(ENDED_TEMPLATE);
+    }
+
+    /**
+     * "Cancel sign-in": what {@code context.cancelLogin()} does (the {@code rejected_by_user} event, the end of this
+     * browser tab's login), except that the user lands on the pack's "Sign-in cancelled" page instead of being sent
+     * to the application with {@code error=access_denied}, which applications show as a failure.
+     */
+    private static void cancel(AuthenticationFlowContext context) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        Response page = context.form()
+                .setAttribute("guardBackUrl", BackToApplication.url(context.getSession(), authSession))
+                .setAttribute("guardClientName", clientName(authSession.getClient()))
+                .createForm(CANCELLED_TEMPLATE);
+        context.getEvent().error(Errors.REJECTED_BY_USER);
+        new AuthenticationSessionManager(context.getSession())
+                .removeTabIdInAuthenticationSession(context.getRealm(), authSession);
+        context.forceChallenge(page);
+    }
+
+    private static String clientName(ClientModel client) {
+        if (client == null) {
+            return "";
+        }
+        return client.getName() == null || client.getName().isBlank() ? client.getClientId() : client.getName();
+    }
+
+    private static String newToken() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private static Response denial(AuthenticationFlowContext context, String message, int limit) {
@@ -307,6 +380,7 @@ final class SessionLimitAuthenticator implements Authenticator {
     private static void clearNotes(AuthenticationSessionModel authSession) {
         authSession.removeAuthNote(NOTE_CSRF);
         authSession.removeAuthNote(NOTE_OFFERED);
+        authSession.removeAuthNote(NOTE_ENDED);
     }
 
     @Override
