@@ -144,6 +144,7 @@ public final class DistributionKeycloak implements KeycloakServer {
                 "--http-host=127.0.0.1", "--http-port=" + httpPort,
                 "--http-management-host=127.0.0.1", "--http-management-port=" + managementPort));
         command.addAll(START_OPTIONS);
+        command.addAll(buildOptionsGivenAtStart());
         if (importRealms) {
             command.add("--import-realm");
         }
@@ -245,11 +246,7 @@ public final class DistributionKeycloak implements KeycloakServer {
                         .append(Files.getLastModifiedTime(jar).toMillis()).append('\n');
             }
         }
-        List<String> buildArgs = clustered
-                ? List.of("build", "--db=" + options.database().vendor(), "--cache=ispn", "--health-enabled=true",
-                        "--metrics-enabled=true")
-                : java.util.stream.Stream.concat(Stream.of("build", "--db=" + options.database().vendor()),
-                        SINGLE_NODE_BUILD_OPTIONS.stream()).toList();
+        List<String> buildArgs = buildArgs();
         fingerprint.append(buildArgs);
         Path marker = home.resolve(".guard-build");
         if (Files.exists(marker) && Files.readString(marker).contentEquals(fingerprint)) {
@@ -276,6 +273,28 @@ public final class DistributionKeycloak implements KeycloakServer {
         }
         Files.writeString(marker, fingerprint);
         System.out.printf("[harness] kc.sh build done in %.1f s%n", (System.nanoTime() - started) / 1e9);
+    }
+
+    private List<String> buildArgs() {
+        List<String> args = clustered
+                ? List.of("build", "--db=" + options.database().vendor(), "--cache=ispn", "--health-enabled=true",
+                        "--metrics-enabled=true")
+                : Stream.concat(Stream.of("build", "--db=" + options.database().vendor()),
+                        SINGLE_NODE_BUILD_OPTIONS.stream()).toList();
+        return args.stream().filter(a -> cacheIsBuildOption() || !a.startsWith("--cache=")).toList();
+    }
+
+    /** The options of {@link #buildArgs()} that this release takes at start instead. */
+    private List<String> buildOptionsGivenAtStart() {
+        return cacheIsBuildOption() ? List.of() : List.of(clustered ? "--cache=ispn" : "--cache=local");
+    }
+
+    /**
+     * Keycloak 26.5 made {@code --cache} a build option; 26.4's {@code kc.sh build} refuses it ("Run time
+     * option: '--cache' not usable with build") and takes it at start.
+     */
+    private static boolean cacheIsBuildOption() {
+        return KeycloakVersion.atLeast("26.5");
     }
 
     private void prepareData() throws IOException {
