@@ -1,5 +1,6 @@
 package io.keycloakguard.core.status;
 
+import io.keycloakguard.core.compat.KeycloakCapabilities;
 import io.keycloakguard.core.config.InvalidAuthenticatorConfigs;
 import io.keycloakguard.core.outbox.OutboxBacklog;
 import io.keycloakguard.core.redis.RedisConnectionProvider;
@@ -43,6 +44,7 @@ public class GuardAdminResource {
         status.put("redis", redis());
         status.put("outbox", OutboxBacklog.of(session, realm.getId()));
         status.put("invalidConfigs", InvalidAuthenticatorConfigs.of(session, realm));
+        status.put("compatibility", KeycloakCapabilities.current().status());
         return status;
     }
 

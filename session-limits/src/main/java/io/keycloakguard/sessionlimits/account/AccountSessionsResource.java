@@ -1,5 +1,6 @@
 package io.keycloakguard.sessionlimits.account;
 
+import io.keycloakguard.core.compat.KeycloakCapabilities;
 import io.keycloakguard.core.lock.UserLocks;
 import io.keycloakguard.sessionlimits.sessions.UserSessionView;
 import io.keycloakguard.sessionlimits.sessions.UserSessionsOfUser;
@@ -13,7 +14,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.events.EventBuilder;
-import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
@@ -39,7 +39,7 @@ public class AccountSessionsResource {
     @Produces(MediaType.APPLICATION_JSON)
     public List<UserSessionView> list() {
         AuthenticationManager.AuthResult auth = authenticate();
-        return sessionsOf(auth).views(true, auth.session() == null ? null : auth.session().getId());
+        return sessionsOf(auth).views(true, auth.getSession() == null ? null : auth.getSession().getId());
     }
 
     @DELETE
@@ -47,25 +47,26 @@ public class AccountSessionsResource {
     public Response end(@PathParam("id") String id) {
         AuthenticationManager.AuthResult auth = authenticate();
         RealmModel realm = session.getContext().getRealm();
-        UserLocks.lock(session, realm, auth.user());
+        UserLocks.lock(session, realm, auth.getUser());
         UserSessionsOfUser sessions = sessionsOf(auth);
         UserSessionModel target = sessions.find(id).orElseThrow(NotFoundException::new);
         sessions.end(target, "account:user-signed-out-session");
         new EventBuilder(realm, session, session.getContext().getConnection())
-                .event(EventType.USER_SESSION_DELETED).user(auth.user()).session(id)
-                .client(auth.client())
+                .event(KeycloakCapabilities.current().sessionEndedEvent()).user(auth.getUser()).session(id)
+                .client(auth.getClient())
                 .detail("guard_event", "account.session_ended").detail("ended_session", id)
                 .success();
         return Response.noContent().build();
     }
 
     private UserSessionsOfUser sessionsOf(AuthenticationManager.AuthResult auth) {
-        return new UserSessionsOfUser(session, session.getContext().getRealm(), auth.user());
+        return new UserSessionsOfUser(session, session.getContext().getRealm(), auth.getUser());
     }
 
     private AuthenticationManager.AuthResult authenticate() {
         AuthenticationManager.AuthResult auth = new AppAuthManager.BearerTokenAuthenticator(session).authenticate();
-        if (auth == null || auth.user() == null) {
+        // AuthResult's getters: Keycloak 26.4 has no record accessors (user(), session(), client()).
+        if (auth == null || auth.getUser() == null) {
             throw new NotAuthorizedException("Bearer");
         }
         return auth;

@@ -37,7 +37,7 @@ public class DevicesAccountResource {
         AuthenticationManager.AuthResult auth = authenticate();
         RealmModel realm = session.getContext().getRealm();
         String current = DeviceCookie.verifiedDeviceId(session, realm).orElse(null);
-        return KnownDevices.of(session).devicesOf(realm, auth.user().getId()).stream()
+        return KnownDevices.of(session).devicesOf(realm, auth.getUser().getId()).stream()
                 .map(d -> DeviceView.of(d, current)).toList();
     }
 
@@ -46,7 +46,7 @@ public class DevicesAccountResource {
     public Response forget(@PathParam("id") String id) {
         AuthenticationManager.AuthResult auth = authenticate();
         RealmModel realm = session.getContext().getRealm();
-        if (id == null || id.length() > 36 || !KnownDevices.of(session).forget(realm, auth.user().getId(), id)) {
+        if (id == null || id.length() > 36 || !KnownDevices.of(session).forget(realm, auth.getUser().getId(), id)) {
             throw new NotFoundException();
         }
         return Response.noContent().build();
@@ -54,7 +54,7 @@ public class DevicesAccountResource {
 
     private AuthenticationManager.AuthResult authenticate() {
         AuthenticationManager.AuthResult auth = new AppAuthManager.BearerTokenAuthenticator(session).authenticate();
-        if (auth == null || auth.user() == null) {
+        if (auth == null || auth.getUser() == null) {
             throw new NotAuthorizedException("Bearer");
         }
         return auth;
