@@ -6,6 +6,7 @@ import io.keycloakguard.it.harness.Tokens;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.RedisClient;
@@ -47,6 +48,7 @@ class IpRateLimitIT {
         }
     }
 
+    @Tag("compat")
     @Test
     void blocksAnAddressAtTheThresholdEvenWithTheRightPasswordAndNoOtherAddress() {
         // A realm of its own: an address is counted unless every rate-limit config of the realm allow-lists it.
