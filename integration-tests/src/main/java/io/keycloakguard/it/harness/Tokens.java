@@ -12,6 +12,14 @@ public final class Tokens {
     private Tokens() {
     }
 
+    /**
+     * Keycloak's status for a wrong password in the direct grant (invalid_grant, "Invalid user credentials"):
+     * 400 since 26.7, 401 in 26.4 and 26.5.
+     */
+    public static int wrongPasswordStatus() {
+        return KeycloakVersion.atLeast("26.7") ? 400 : 401;
+    }
+
     public static String tokenEndpoint(String baseUrl, String realm) {
         return baseUrl + "/realms/" + realm + "/protocol/openid-connect/token";
     }

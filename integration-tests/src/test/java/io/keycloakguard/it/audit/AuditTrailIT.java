@@ -50,7 +50,7 @@ class AuditTrailIT {
 
         // Failed login (direct grant, wrong password): LOGIN_ERROR, stored by Keycloak in its own transaction.
         Tokens.passwordGrantResponse(env.baseUrl(), realm.name, AuditRealm.CLIENT, username, "wrong-password")
-                .then().statusCode(400);
+                .then().statusCode(Tokens.wrongPasswordStatus());
 
         // Browser login from a public address with Firefox (LOGIN), then code to token (CODE_TO_TOKEN).
         BrowserSession browser = new BrowserSession(env.baseUrl()).userAgent(FIREFOX).forwardedFor("203.0.113.7");

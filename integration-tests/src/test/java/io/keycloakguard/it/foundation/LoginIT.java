@@ -42,7 +42,7 @@ class LoginIT {
         String username = KeycloakAdmin.uniqueUsername("pw-wrong");
         env.admin().createUser(REALM, username, "Correct-horse-42");
         String error = Tokens.passwordGrantResponse(env.baseUrl(), REALM, "demo-cli", username, "wrong")
-                .then().statusCode(400).extract().path("error");
+                .then().statusCode(Tokens.wrongPasswordStatus()).extract().path("error");
         assertEquals("invalid_grant", error);
     }
 

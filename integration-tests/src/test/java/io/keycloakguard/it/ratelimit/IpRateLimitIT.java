@@ -181,7 +181,7 @@ class IpRateLimitIT {
         String spoofed = RateLimitRealm.newAddress();
         for (int i = 1; i <= 3; i++) {
             RawHttp.Reply reply = grantFromUntrustedPeer(client, spoofed, WRONG);
-            assertEquals(400, reply.status(), reply.body());
+            assertEquals(Tokens.wrongPasswordStatus(), reply.status(), reply.body());
             assertTrue(reply.body().contains("Invalid user credentials"), reply.body());
         }
         assertFalse(redis.exists(key(spoofed)), "nothing counted against the address the peer claimed");

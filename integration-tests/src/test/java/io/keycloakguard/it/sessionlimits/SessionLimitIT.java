@@ -136,7 +136,7 @@ class SessionLimitIT {
         assertEquals(0, ((Number) attack.get("numFailures")).intValue(), "denials must not count as failures: " + attack);
         // The counter itself works: a wrong password counts.
         Response wrong = client.passwordGrant(user, "wrong-password");
-        assertEquals(400, wrong.statusCode());
+        assertEquals(Tokens.wrongPasswordStatus(), wrong.statusCode());
         assertEquals("Invalid user credentials", wrong.jsonPath().getString("error_description"));
         // Keycloak records the failure for its brute-force detector on its own schedule, not before answering.
         Await.until(() -> ((Number) env.admin().request()
