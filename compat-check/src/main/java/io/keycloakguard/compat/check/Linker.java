@@ -409,13 +409,11 @@ final class Linker {
         }
         Set<String> seen = new HashSet<>();
         for (ClassInfo c : chain) {
-            for (String i : c.interfaces()) {
-                Lookup l = superinterfaceMethod(i, key, seen);
-                if (l.found()) {
-                    return l;
-                }
-                unknown |= l.unknown();
+            Lookup l = inSuperinterfaces(c.interfaces(), key, seen);
+            if (l.found()) {
+                return l;
             }
+            unknown |= l.unknown();
         }
         return unknown ? Lookup.UNKNOWN : Lookup.MISSING;
     }
@@ -436,9 +434,13 @@ final class Linker {
                 return new Lookup(object.get(), a, false);
             }
         }
+        return inSuperinterfaces(info.get().interfaces(), key, new HashSet<>());
+    }
+
+    /** The first of these interfaces, or of theirs, that declares the method (not private, not static). */
+    private Lookup inSuperinterfaces(List<String> interfaces, String key, Set<String> seen) {
         boolean unknown = false;
-        Set<String> seen = new HashSet<>();
-        for (String i : info.get().interfaces()) {
+        for (String i : interfaces) {
             Lookup l = superinterfaceMethod(i, key, seen);
             if (l.found()) {
                 return l;
@@ -460,15 +462,7 @@ final class Linker {
         if (access != null && (access & (Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC)) == 0) {
             return new Lookup(info.get(), access, false);
         }
-        boolean unknown = false;
-        for (String i : info.get().interfaces()) {
-            Lookup l = superinterfaceMethod(i, key, seen);
-            if (l.found()) {
-                return l;
-            }
-            unknown |= l.unknown();
-        }
-        return unknown ? Lookup.UNKNOWN : Lookup.MISSING;
+        return inSuperinterfaces(info.get().interfaces(), key, seen);
     }
 
     // --- helpers -----------------------------------------------------------------------------------------------

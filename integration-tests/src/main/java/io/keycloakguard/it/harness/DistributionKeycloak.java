@@ -144,7 +144,6 @@ public final class DistributionKeycloak implements KeycloakServer {
                 "--http-host=127.0.0.1", "--http-port=" + httpPort,
                 "--http-management-host=127.0.0.1", "--http-management-port=" + managementPort));
         command.addAll(START_OPTIONS);
-        command.addAll(buildOptionsGivenAtStart());
         if (importRealms) {
             command.add("--import-realm");
         }
@@ -281,19 +280,15 @@ public final class DistributionKeycloak implements KeycloakServer {
                         "--metrics-enabled=true")
                 : Stream.concat(Stream.of("build", "--db=" + options.database().vendor()),
                         SINGLE_NODE_BUILD_OPTIONS.stream()).toList();
-        return args.stream().filter(a -> cacheIsBuildOption() || !a.startsWith("--cache=")).toList();
-    }
-
-    /** The options of {@link #buildArgs()} that this release takes at start instead. */
-    private List<String> buildOptionsGivenAtStart() {
-        return cacheIsBuildOption() ? List.of() : List.of(clustered ? "--cache=ispn" : "--cache=local");
+        return args.stream().filter(a -> buildAcceptsCache() || !a.startsWith("--cache=")).toList();
     }
 
     /**
-     * Keycloak 26.5 made {@code --cache} a build option; 26.4's {@code kc.sh build} refuses it ("Run time
-     * option: '--cache' not usable with build") and takes it at start.
+     * {@code --cache} is a run-time option: 26.5 and later accept it in {@code kc.sh build} and ignore it there
+     * ("run time options ... will be ignored during build time: kc.cache"), 26.4 refuses it ("Run time option:
+     * '--cache' not usable with build"). Left out on 26.4, so every release runs with the same cache.
      */
-    private static boolean cacheIsBuildOption() {
+    private static boolean buildAcceptsCache() {
         return KeycloakVersion.atLeast("26.5");
     }
 

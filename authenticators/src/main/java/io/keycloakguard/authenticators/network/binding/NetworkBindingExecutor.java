@@ -15,6 +15,7 @@ import org.keycloak.models.UserSessionModel;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
 import org.keycloak.representations.AccessToken;
+import org.keycloak.representations.JsonWebToken;
 import org.keycloak.representations.RefreshToken;
 import org.keycloak.services.clientpolicy.context.TokenRefreshContext;
 import org.keycloak.services.clientpolicy.context.TokenRefreshResponseContext;
@@ -98,12 +99,7 @@ final class NetworkBindingExecutor implements ClientPolicyExecutorProvider<Netwo
         if (raw == null || raw.length() > 16_384 || client == null || realm == null) {
             return null;
         }
-        RefreshToken token;
-        try {
-            token = session.tokens().decode(raw, RefreshToken.class);
-        } catch (RuntimeException e) {
-            return null;
-        }
+        RefreshToken token = decoded(raw, RefreshToken.class);
         if (token == null || !token.isActive() || token.getSessionId() == null
                 || !client.getClientId().equals(token.getIssuedFor())) {
             return null;
@@ -132,12 +128,7 @@ final class NetworkBindingExecutor implements ClientPolicyExecutorProvider<Netwo
         if (raw == null || raw.length() > 16_384 || realm == null) {
             return null;
         }
-        AccessToken token;
-        try {
-            token = session.tokens().decode(raw, AccessToken.class);
-        } catch (RuntimeException e) {
-            return null;
-        }
+        AccessToken token = decoded(raw, AccessToken.class);
         if (token == null || !token.isActive() || token.getSessionId() == null || token.getIssuedFor() == null
                 || !(TokenUtil.TOKEN_TYPE_BEARER.equalsIgnoreCase(token.getType())
                 || TokenUtil.TOKEN_TYPE_DPOP.equalsIgnoreCase(token.getType()))) {
@@ -165,6 +156,15 @@ final class NetworkBindingExecutor implements ClientPolicyExecutorProvider<Netwo
                 ? session.sessions().getOfflineUserSession(realm, token.getSessionId())
                 : session.sessions().getUserSession(realm, token.getSessionId());
         return clientSessionOf(realm, userSession, token.getSubject(), token.getIssuedFor());
+    }
+
+    /** The token if the realm signed it (Keycloak checks the signature), else null. */
+    private <T extends JsonWebToken> T decoded(String raw, Class<T> type) {
+        try {
+            return session.tokens().decode(raw, type);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private static AuthenticatedClientSessionModel clientSessionOf(RealmModel realm, UserSessionModel userSession,
