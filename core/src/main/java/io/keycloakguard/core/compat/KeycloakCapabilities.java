@@ -10,7 +10,6 @@ import org.keycloak.services.clientpolicy.context.UserInfoRequestContext;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

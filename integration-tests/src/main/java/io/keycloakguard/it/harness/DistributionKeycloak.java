@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  */
 public final class DistributionKeycloak implements KeycloakServer {
 
-    private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
+    /** How long a start may take: 5 minutes, or IT_START_TIMEOUT (an ISO duration, e.g. PT15M) on a crowded machine. */
+    private static final Duration START_TIMEOUT = Duration.parse(Settings.get("it.start.timeout", "IT_START_TIMEOUT", "PT5M"));
 
     /** {@code kc.sh build} options of a single node (docker-compose.yml sets the same; DockerComposeTest compares). */
     public static final List<String> SINGLE_NODE_BUILD_OPTIONS = List.of("--health-enabled=true",
