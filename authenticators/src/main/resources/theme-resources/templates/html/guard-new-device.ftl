@@ -26,9 +26,13 @@
       <tr><td style="padding: 0 32px;">
         <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-left: 4px solid #a30000; background: #fdf2f2;">
           <tr><td style="padding: 16px; color: #151515; font-size: 15px; line-height: 1.5;">
+            <#if guardLink??>
             <p style="margin: 0 0 16px 0;">${msg("guardNewDeviceIfNotYou")}</p>
             <a id="guard-not-me" href="${guardLink}" style="display: inline-block; background: #a30000; color: #ffffff; text-decoration: none; font-weight: 600; font-size: 15px; padding: 10px 20px; border-radius: 4px;">${msg("guardNewDeviceLink")}</a>
             <p id="guard-link-expires" style="margin: 12px 0 0 0; color: #4f5255; font-size: 13px;">${msg("guardNewDeviceLinkExpires", guardLinkExpires)}</p>
+            <#else>
+            <p id="guard-not-you" style="margin: 0;">${msg("guardNewDeviceIfNotYouNoLink")}</p>
+            </#if>
           </td></tr>
         </table>
       </td></tr>

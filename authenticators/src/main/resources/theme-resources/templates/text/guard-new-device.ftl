@@ -11,11 +11,15 @@ ${msg("guardNewDeviceIntro", guardUsername, realmName)}
 
 ${msg("guardNewDeviceIfYou")}
 
+<#if guardLink??>
 ${msg("guardNewDeviceIfNotYou")}
 
 ${msg("guardNewDeviceLink")}: ${guardLink}
 
 ${msg("guardNewDeviceLinkExpires", guardLinkExpires)}
+<#else>
+${msg("guardNewDeviceIfNotYouNoLink")}
+</#if>
 
 --
 ${msg("guardNewDeviceFooter", realmName)}

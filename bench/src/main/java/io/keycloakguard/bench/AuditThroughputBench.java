@@ -160,7 +160,7 @@ public final class AuditThroughputBench {
             double t = secs(System.nanoTime() - started);
             long chainHead = headSeq(env, realm);
             committed.add(new double[] {t, chainHead - head + pendingAudit(env, realm)});
-            long stream = lastStreamSeq(env, realm);
+            long stream = lastStreamSeq(env, realmId);
             long fileSeq = lastFileSeq(realmId);
             chained.add(new double[] {t, chainHead - head});
             inStream.add(new double[] {t, stream - head});
@@ -285,7 +285,7 @@ public final class AuditThroughputBench {
         while (true) {
             long head = headSeq(env, realm);
             // Nothing left in the outbox either: the last requests' records may not be chained yet.
-            if (head > 0 && pendingAudit(env, realm) == 0 && lastSeq(streamSeqs(env, realm)) >= head
+            if (head > 0 && pendingAudit(env, realm) == 0 && lastSeq(streamSeqs(env, realmId)) >= head
                     && lastSeq(fileSeqs(realmId)) >= head && headSeq(env, realm) == head) {
                 return head;
             }
@@ -295,7 +295,7 @@ public final class AuditThroughputBench {
 
     /** Both sinks hold every seq from {@code from} to {@code head}, in order, once. */
     private static void checkNoLoss(GuardEnvironment env, String realm, String realmId, long from, long head) throws Exception {
-        for (List<Long> all : List.of(streamSeqs(env, realm), fileSeqs(realmId))) {
+        for (List<Long> all : List.of(streamSeqs(env, realmId), fileSeqs(realmId))) {
             List<Long> seqs = all.stream().filter(s -> s >= from).toList();
             for (int i = 0; i < seqs.size(); i++) {
                 if (seqs.get(i) != from + i) {
@@ -309,9 +309,10 @@ public final class AuditThroughputBench {
         System.out.printf("  zero loss: file and stream both hold seq %d..%d, no gap, no duplicate%n", from, head);
     }
 
-    private static List<Long> streamSeqs(GuardEnvironment env, String realm) {
+    /** The audit stream is keyed by the realm's id. */
+    private static List<Long> streamSeqs(GuardEnvironment env, String realmId) {
         try (RedisClient redis = RedisClient.create(env.redis().url())) {
-            return redis.xrange(env.keyPrefix() + "audit:{" + realm + "}", "-", "+").stream()
+            return redis.xrange(env.keyPrefix() + "audit:{" + realmId + "}", "-", "+").stream()
                     .map(StreamEntry::getID).map(id -> id.getTime()).toList();
         }
     }
@@ -348,9 +349,9 @@ public final class AuditThroughputBench {
         return pending == null ? 0 : pending.longValue();
     }
 
-    private static long lastStreamSeq(GuardEnvironment env, String realm) {
+    private static long lastStreamSeq(GuardEnvironment env, String realmId) {
         try (RedisClient redis = RedisClient.create(env.redis().url())) {
-            List<StreamEntry> last = redis.xrevrange(env.keyPrefix() + "audit:{" + realm + "}", "+", "-", 1);
+            List<StreamEntry> last = redis.xrevrange(env.keyPrefix() + "audit:{" + realmId + "}", "+", "-", 1);
             return last.isEmpty() ? 0 : last.get(0).getID().getTime();
         }
     }

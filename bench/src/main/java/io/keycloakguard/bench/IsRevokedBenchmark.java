@@ -1,7 +1,9 @@
 package io.keycloakguard.bench;
 
-import io.keycloakguard.revocation.Revocation;
-import io.keycloakguard.revocation.RevocationKind;
+import io.keycloakguard.revocation.FeedState;
+import io.keycloakguard.revocation.contract.Heartbeat;
+import io.keycloakguard.revocation.contract.Revocation;
+import io.keycloakguard.revocation.contract.RevocationKind;
 import io.keycloakguard.revocation.RevocationSet;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -16,13 +18,16 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The resource server's check, {@code RevocationSet.isRevoked}, with N live revocations (a quarter of
- * each kind). "miss" is the common case: a valid token of a user nothing was revoked for.
+ * The resource server's check with N live revocations (a fifth of each kind): {@code RevocationSet.isRevoked}, and
+ * {@code failClosed} the whole check a fail-closed {@code RevocationClient} makes (staleness from the heartbeat, then
+ * the set). "miss" is the common case: a valid token of a user nothing was revoked for.
  * Run: {@code java -jar bench/target/benchmarks.jar IsRevoked -p liveRevocations=100000}
  */
 @State(Scope.Benchmark)
@@ -37,6 +42,7 @@ public class IsRevokedBenchmark {
     int liveRevocations;
 
     private RevocationSet set;
+    private FeedState feed;
     private Map<String, Object> validClaims;
     private Map<String, Object> revokedSessionClaims;
     private Map<String, Object> revokedUserClaims;
@@ -44,12 +50,18 @@ public class IsRevokedBenchmark {
     @Setup(Level.Trial)
     public void fill() {
         set = new RevocationSet();
+        feed = new FeedState();
         long now = System.currentTimeMillis() / 1000;
+        List<String> records = new ArrayList<>();
         for (int i = 0; i < liveRevocations; i++) {
-            RevocationKind kind = RevocationKind.values()[i % 4];
+            RevocationKind kind = RevocationKind.values()[i % RevocationKind.values().length];
             String client = kind == RevocationKind.CLIENT_GRANT ? "app-" + (i % 50) : null;
-            set.apply(Revocation.of("bench", kind, kind.wireName() + "-" + i, client, now, now + 900, "bench"));
+            Revocation r = Revocation.of("bench", kind, kind.wireName() + "-" + i, client, now, now + 900, "bench");
+            set.apply(r);
+            records.add(r.toJson());
         }
+        feed.loadSnapshot("0-0", records, now);
+        feed.observeHeartbeat(new Heartbeat(System.currentTimeMillis() + 3_600_000, "0-0", 0, "bench", 2));
         validClaims = claims("jti-valid", "sid-valid", "user-valid", "app-1", now);
         revokedSessionClaims = claims("jti-x", "session-4", "user-x", "app-1", now);
         revokedUserClaims = claims("jti-y", "sid-y", "user-1", "app-1", now - 10);
@@ -63,6 +75,12 @@ public class IsRevokedBenchmark {
         claims.put("azp", azp);
         claims.put("iat", iat);
         return claims;
+    }
+
+    /** What RevocationClient.isRevoked does when built fail-closed: read the clock, compare, then the set. */
+    @Benchmark
+    public boolean failClosedMiss() {
+        return feed.stalenessMillis(System.currentTimeMillis()) > 10_000 || feed.isRevoked(validClaims);
     }
 
     @Benchmark

@@ -3,7 +3,7 @@ package io.keycloakguard.bench;
 import io.keycloakguard.core.audit.AuditVerifier;
 import io.keycloakguard.it.harness.Database;
 import io.keycloakguard.it.harness.KeycloakOptions;
-import io.keycloakguard.revocation.RevocationKeys;
+import io.keycloakguard.revocation.contract.RevocationKeys;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.resps.StreamEntry;
 
@@ -112,7 +112,7 @@ final class SoakLedger implements AutoCloseable {
     }
 
     private List<StreamEntry> auditStream() {
-        return redis.xrange(keyPrefix + "audit:{" + realm + "}", "-", "+");
+        return redis.xrange(keyPrefix + "audit:{" + realmId + "}", "-", "+");
     }
 
     private List<Long> fileSeqs() throws Exception {

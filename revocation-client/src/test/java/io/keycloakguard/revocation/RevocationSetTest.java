@@ -2,6 +2,9 @@ package io.keycloakguard.revocation;
 
 import org.junit.jupiter.api.Test;
 
+import io.keycloakguard.revocation.contract.Revocation;
+import io.keycloakguard.revocation.contract.RevocationKind;
+
 import java.util.Date;
 import java.util.Map;
 

@@ -7,6 +7,8 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.representations.account.DeviceRepresentation;
 
+import java.util.Optional;
+
 /** Collects the facts of the current request: signed device id, browser and OS family, resolved client address. */
 public final class CurrentLogin {
 
@@ -17,7 +19,8 @@ public final class CurrentLogin {
     private CurrentLogin() {
     }
 
-    public static LoginFacts facts(KeycloakSession session, RealmModel realm, String clientId) {
+    /** The facts of this request's sign-in of {@code userId}; the device only when the cookie proves it for that user. */
+    public static LoginFacts facts(KeycloakSession session, RealmModel realm, String userId, String clientId) {
         String ip = ClientAddress.of(session);
         String browser = null;
         String os = null;
@@ -32,9 +35,11 @@ public final class CurrentLogin {
         } catch (RuntimeException e) {
             // An unparseable user agent is an unknown browser, never a failed login.
         }
-        return new LoginFacts(DeviceCookie.verifiedDeviceId(session, realm).orElse(null),
+        Optional<DeviceCookie.Claim> device = DeviceCookie.verified(session, realm, userId);
+        return new LoginFacts(device.map(DeviceCookie.Claim::id).orElse(null),
                 browser == null ? "Other" : browser, os == null ? "Other" : os, ip,
-                IpAddresses.networkOf(ip, STORED_IPV4_PREFIX, STORED_IPV6_PREFIX), clientId, System.currentTimeMillis());
+                IpAddresses.networkOf(ip, STORED_IPV4_PREFIX, STORED_IPV6_PREFIX), clientId, System.currentTimeMillis(),
+                device.map(DeviceCookie.Claim::boundToUser).orElse(false));
     }
 
     /** Printable text of at most 64 characters. */

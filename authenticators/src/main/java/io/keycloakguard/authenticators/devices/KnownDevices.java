@@ -60,6 +60,27 @@ public final class KnownDevices {
     }
 
     /**
+     * Forgets what one sign-in brought, as "this wasn't me" asks: the device by the id its cookie carries, and,
+     * when given, every sign-in from that network (as the history stores it), so that neither counts as known.
+     * Returns how many devices and history rows went.
+     */
+    public Forgotten forgetReported(RealmModel realm, String userId, String deviceId, String network) {
+        int devices = deviceId == null ? 0 : em.createQuery("delete from KnownDeviceEntity d where d.realmId = :realmId "
+                        + "and d.userId = :userId and d.deviceId = :deviceId")
+                .setParameter("realmId", realm.getId()).setParameter("userId", userId).setParameter("deviceId", deviceId)
+                .executeUpdate();
+        int logins = network == null ? 0 : em.createQuery("delete from LoginHistoryEntity h where h.realmId = :realmId "
+                        + "and h.userId = :userId and h.network = :network")
+                .setParameter("realmId", realm.getId()).setParameter("userId", userId).setParameter("network", network)
+                .executeUpdate();
+        return new Forgotten(devices, logins);
+    }
+
+    /** What {@link #forgetReported} removed. */
+    public record Forgotten(int devices, int logins) {
+    }
+
+    /**
      * Records a successful sign-in: the device row (created or refreshed) when the browser has a device id,
      * a history row, and the history trimmed to the newest {@code keep}.
      */

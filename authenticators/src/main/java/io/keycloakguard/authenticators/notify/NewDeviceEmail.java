@@ -1,8 +1,6 @@
 package io.keycloakguard.authenticators.notify;
 
 import org.jboss.logging.Logger;
-import org.keycloak.email.EmailException;
-import org.keycloak.email.EmailTemplateProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -11,57 +9,42 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The email sent when a user signs in from a device they have not used before: device, IP address and time,
- * and a "this wasn't me" link ({@link NotMeActionToken}). Sent with Keycloak's email sender and the realm's
- * email theme; the templates and messages ship in the pack's {@code theme-resources}, which every theme
- * type, email included, falls back to.
+ * and a "this wasn't me" link ({@link NotMeActionToken}) when Keycloak's URLs follow configuration
+ * ({@link EmailLinks}). Sent with Keycloak's email sender and the realm's email theme; the templates and
+ * messages ship in the pack's {@code theme-resources}, which every theme type, email included, falls back to.
  */
 public final class NewDeviceEmail {
 
     static final String TEMPLATE = "guard-new-device.ftl";
     static final String SUBJECT = "guardNewDeviceSubject";
     /** Read by Keycloak's email template provider: the email's language follows the user, not the new browser. */
-    private static final String IGNORE_ACCEPT_LANGUAGE = "IGNORE_ACCEPT_LANGUAGE_HEADER";
-    private static final String SEND_FAILED = "send-failed:";
+    static final String IGNORE_ACCEPT_LANGUAGE = "IGNORE_ACCEPT_LANGUAGE_HEADER";
 
     private static final Logger LOG = Logger.getLogger(NewDeviceEmail.class);
-    private static final OnceLog ONCE = new OnceLog(LOG);
+    private static final MailSending MAIL = new MailSending(LOG, "New-device email");
 
     private NewDeviceEmail() {
     }
 
     /**
-     * Sends the email to the user's address. Never fails the sign-in: without an address, without SMTP
-     * settings in the realm, or when the mail server refuses or is down, it logs once per realm and cause and
-     * returns.
+     * Prepares the email (its link signed now) and sends it to the user's address once the sign-in's transaction
+     * has committed (see {@link MailSending}). Never fails the sign-in.
      */
-    public static void send(KeycloakSession session, RealmModel realm, UserModel user, NewDeviceNotice notice) {
+    public static void sendAfterCommit(KeycloakSession session, RealmModel realm, UserModel user, NewDeviceNotice notice) {
         try {
-            String email = user.getEmail();
-            if (email == null || email.isBlank()) {
-                ONCE.warn(realm.getId(), "no-email", "New-device email not sent in realm " + realm.getName()
-                        + ": user " + user.getId() + " has no email address (logged once per realm)");
+            if (!MAIL.possible(realm, user)) {
                 return;
             }
-            Map<String, String> smtp = realm.getSmtpConfig();
-            if (smtp == null || smtp.get("host") == null || smtp.get("host").isBlank()) {
-                ONCE.warn(realm.getId(), "no-smtp", "New-device emails are not sent in realm " + realm.getName()
-                        + ": the realm has no SMTP server (Realm settings > Email)");
-                return;
-            }
-            NotMeLink.Link link = NotMeLink.create(session, realm, user);
+            Optional<NotMeLink.Link> link = NotMeLink.create(session, realm, user, notice);
             Locale locale = session.getContext().resolveLocale(user, true);
-            session.getProvider(EmailTemplateProvider.class).setRealm(realm).setUser(user)
-                    .send(SUBJECT, List.of(realmName(realm)), TEMPLATE, attributes(user, notice, link, locale));
-            ONCE.clear(realm.getId(), SEND_FAILED);
-            LOG.debugf("New-device email sent to user %s of realm %s", user.getId(), realm.getName());
-        } catch (EmailException | RuntimeException e) {
-            Throwable root = rootCause(e);
-            ONCE.warn(realm.getId(), SEND_FAILED + root.getClass().getName(), "New-device email to user "
-                    + user.getId() + " of realm " + realm.getName() + " not sent: " + e.getMessage()
-                    + (root != e ? " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")" : ""));
+            MAIL.afterCommit(session, realm, user, SUBJECT, List.of(realmName(realm)), TEMPLATE,
+                    attributes(user, notice, link.orElse(null), locale));
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "New-device email to user %s of realm %s not prepared", user.getId(), realm.getName());
         }
     }
 
@@ -74,8 +57,10 @@ public final class NewDeviceEmail {
         String ip = NoticeText.clean(notice.ip());
         putIfPresent(a, "guardIp", "unknown".equals(ip) ? null : ip);
         a.put("guardTime", NoticeText.time(notice.timeMillis(), locale));
-        a.put("guardLink", link.url());
-        a.put("guardLinkExpires", NoticeText.time(link.expiresAt() * 1000L, locale));
+        if (link != null) {
+            a.put("guardLink", link.url());
+            a.put("guardLinkExpires", NoticeText.time(link.expiresAt() * 1000L, locale));
+        }
         return a;
     }
 
@@ -93,13 +78,5 @@ public final class NewDeviceEmail {
         }
         String name = realm.getName();
         return name.isEmpty() ? name : Character.toUpperCase(name.charAt(0)) + name.substring(1);
-    }
-
-    private static Throwable rootCause(Throwable e) {
-        Throwable t = e;
-        for (int i = 0; i < 10 && t.getCause() != null && t.getCause() != t; i++) {
-            t = t.getCause();
-        }
-        return t;
     }
 }

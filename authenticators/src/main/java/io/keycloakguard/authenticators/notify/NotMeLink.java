@@ -7,6 +7,7 @@ import org.keycloak.models.UserModel;
 import org.keycloak.services.resources.LoginActionsService;
 
 import jakarta.ws.rs.core.UriInfo;
+import java.util.Optional;
 
 /** Builds the "this wasn't me" link: Keycloak's action-token URL carrying a {@link NotMeActionToken}. */
 final class NotMeLink {
@@ -18,15 +19,21 @@ final class NotMeLink {
     private NotMeLink() {
     }
 
-    static Link create(KeycloakSession session, RealmModel realm, UserModel user) {
+    /** Empty when Keycloak's URLs follow the request (a dynamic hostname): see {@link EmailLinks}. */
+    static Optional<Link> create(KeycloakSession session, RealmModel realm, UserModel user, NewDeviceNotice notice) {
+        Optional<UriInfo> uri = EmailLinks.configuredUri(session, realm,
+                "The new-device email goes out without its \"this wasn't me\" link");
+        if (uri.isEmpty()) {
+            return Optional.empty();
+        }
         int expiresAt = Time.currentTime() + lifespanSeconds(
                 realm.getUserActionTokenLifespans().get(NotMeActionToken.TOKEN_TYPE),
                 realm.getActionTokenGeneratedByAdminLifespan());
-        UriInfo uri = session.getContext().getUri();
-        String key = new NotMeActionToken(user.getId(), expiresAt).serialize(session, realm, uri);
-        String url = LoginActionsService.actionTokenProcessor(uri).queryParam("key", key)
+        String key = new NotMeActionToken(user.getId(), expiresAt, notice.deviceId(), notice.newNetwork(), user.getEmail())
+                .serialize(session, realm, uri.get());
+        String url = LoginActionsService.actionTokenProcessor(uri.get()).queryParam("key", key)
                 .build(realm.getName()).toString();
-        return new Link(url, expiresAt);
+        return Optional.of(new Link(url, expiresAt));
     }
 
     /**

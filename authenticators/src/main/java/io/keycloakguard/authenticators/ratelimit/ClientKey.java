@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The address a limit is kept for, in one spelling. Keycloak hands the authenticator the resolved address
  * ({@code ClientAddress}) and the event the forwarded host as written ({@code [2001:db8::1]} vs
- * {@code 2001:db8:0:0:0:0:0:1}); both must land on the same Redis key.
+ * {@code 2001:db8:0:0:0:0:0:1}); both must land on the same Redis key. An IPv6 address is counted by its network
+ * ({@link #subject}): whoever holds one address of a /64 holds them all.
  */
 final class ClientKey {
 
@@ -29,6 +30,14 @@ final class ClientKey {
                     + "(Said once.)", printable(resolved));
         }
         return key;
+    }
+
+    /**
+     * What the limit counts for a canonical address: an IPv4 address itself, an IPv6 address's network of
+     * {@code ipv6Prefix} bits (e.g. {@code 2001:db8:1:2:0:0:0:0/64}; at 128 the address as a /128).
+     */
+    static String subject(String address, int ipv6Prefix) {
+        return address.indexOf(':') < 0 ? address : IpAddresses.networkOf(address, 32, ipv6Prefix);
     }
 
     private static String printable(String raw) {

@@ -1,5 +1,6 @@
 package io.keycloakguard.authenticators.ratelimit;
 
+import io.keycloakguard.core.flow.LoginFlows;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.models.KeycloakSession;
@@ -9,9 +10,10 @@ import org.keycloak.models.UserModel;
 /** Lets a login go on unless its IP address has too many recent failed logins. */
 final class IpRateLimitAuthenticator implements Authenticator {
 
+    /** In the direct grant the password follows in this request: the attempt is counted as it is admitted. */
     @Override
     public void authenticate(AuthenticationFlowContext context) {
-        if (IpRateLimiter.admit(context)) {
+        if (IpRateLimiter.admit(context, !LoginFlows.hasPages(context))) {
             context.success();
         }
     }

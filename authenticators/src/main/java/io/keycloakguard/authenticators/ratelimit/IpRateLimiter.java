@@ -3,14 +3,15 @@ package io.keycloakguard.authenticators.ratelimit;
 import io.keycloakguard.core.config.ParsedConfigCache;
 import io.keycloakguard.core.flow.LoginFlows;
 import io.keycloakguard.core.net.ClientAddress;
-import io.keycloakguard.core.redis.RedisConnectionProvider;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -30,8 +31,13 @@ final class IpRateLimiter {
     private IpRateLimiter() {
     }
 
-    /** True when the login may go on; otherwise the flow has been answered with a page or a JSON error. */
-    static boolean admit(AuthenticationFlowContext context) {
+    /**
+     * True when the login may go on; otherwise the flow has been answered with a page or a JSON error. With
+     * {@code reserve} (a password follows in this request) the attempt is counted in the same Redis step as the
+     * check, so parallel attempts cannot all pass before any is counted; the count is given back unless the login
+     * fails ({@link Reservations}).
+     */
+    static boolean admit(AuthenticationFlowContext context, boolean reserve) {
         RealmModel realm = context.getRealm();
         ParsedConfigCache.Parsed<RateLimitConfig> parsed = IpRateLimitAuthenticatorFactory.CONFIGS.get(realm, context.getAuthenticatorConfig());
         if (!parsed.valid()) {
@@ -40,15 +46,27 @@ final class IpRateLimiter {
             return false;
         }
         RateLimitConfig config = parsed.config();
-        Optional<String> address = ClientKey.of(ClientAddress.of(context.getSession()));
+        KeycloakSession session = context.getSession();
+        Optional<String> address = ClientKey.of(ClientAddress.of(session));
         if (address.isEmpty() || config.allowList().contains(address.get())) {
+            return true;
+        }
+        String subject = ClientKey.subject(address.get(), config.ipv6Prefix());
+        if (Reservations.holds(session, realm.getId(), subject)) {
+            // This request was admitted already (e.g. a flow reset shows the form again): one admission per attempt.
             return true;
         }
         Decision decision;
         try {
-            decision = new FailureLedger(context.getSession().getProvider(RedisConnectionProvider.class))
-                    .check(realm.getId(), address.get(), config.windows());
+            FailureLedger ledger = FailedLoginCounterFactory.of(session).ledger(session);
+            RealmLimits limits = RealmLimits.of(realm);
+            FailureLedger.Admission admission = ledger.admit(realm.getId(), subject, config.windows(),
+                    max(limits.keep(), config.longestWindow()), Math.max(limits.cap(), config.largestLimit()), reserve);
             RedisOutage.over();
+            if (admission.member() != null) {
+                Reservations.add(session, ledger, realm.getId(), subject, admission.member());
+            }
+            decision = admission.decision();
         } catch (RuntimeException e) {
             // Unreachable, or refusing (out of memory, a read-only replica): either way it cannot count.
             RedisOutage.noticed(e);
@@ -66,6 +84,7 @@ final class IpRateLimiter {
         context.getEvent().clone()
                 .detail("guard_event", "ip_rate_limit.blocked")
                 .detail("ip", address.get())
+                .detail("counted_as", subject)
                 .detail("count", String.valueOf(decision.count()))
                 .detail("limit", String.valueOf(decision.window().max()))
                 .detail("window", decision.window().name())
@@ -74,6 +93,10 @@ final class IpRateLimiter {
                 .error(ERROR_RATE_LIMITED);
         context.challenge(blocked(context, decision.retryAfterSeconds()));
         return false;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private static Response blocked(AuthenticationFlowContext context, long retryAfter) {

@@ -12,10 +12,11 @@ import java.util.function.Supplier;
 
 /**
  * The per-IP rate limit's configuration, parsed once from the authenticator config map. A window of 0 is
- * off; the long window and the burst window are checked independently.
+ * off; the long window and the burst window are checked independently. IPv6 addresses are counted by their
+ * network ({@code ipv6Prefix} bits): one household or server gets a whole /64 and picks any address in it.
  */
 public record RateLimitConfig(int maxFailures, Duration window, int burstMax, Duration burstWindow,
-                              CidrList allowList, RedisDownAction onRedisUnavailable) {
+                              CidrList allowList, RedisDownAction onRedisUnavailable, int ipv6Prefix) {
 
     public static final String MAX_FAILURES = "maxFailures";
     public static final String WINDOW = "window";
@@ -23,11 +24,15 @@ public record RateLimitConfig(int maxFailures, Duration window, int burstMax, Du
     public static final String BURST_WINDOW = "burstWindow";
     public static final String ALLOW_LIST = "allowList";
     public static final String ON_REDIS_UNAVAILABLE = "onRedisUnavailable";
+    public static final String IPV6_PREFIX = "ipv6Prefix";
 
     public static final int DEFAULT_MAX_FAILURES = 100;
     public static final Duration DEFAULT_WINDOW = Duration.ofHours(24);
     public static final int DEFAULT_BURST_MAX = 10;
     public static final Duration DEFAULT_BURST_WINDOW = Duration.ofMinutes(1);
+    /** What a provider hands one customer (RIPE-690, RFC 6177): the unit an attacker can rotate through freely. */
+    public static final int DEFAULT_IPV6_PREFIX = 64;
+    public static final int SHORTEST_IPV6_PREFIX = 32;
 
     public static final int MAX_LIMIT = 100_000;
     public static final Duration SHORTEST_WINDOW = Duration.ofSeconds(1);
@@ -35,7 +40,7 @@ public record RateLimitConfig(int maxFailures, Duration window, int burstMax, Du
 
     /** An execution without a config gets these (Auth0's 100 failures per 24 h, 10 per minute). */
     public static final RateLimitConfig DEFAULTS = new RateLimitConfig(DEFAULT_MAX_FAILURES, DEFAULT_WINDOW,
-            DEFAULT_BURST_MAX, DEFAULT_BURST_WINDOW, CidrList.EMPTY, RedisDownAction.ALLOW);
+            DEFAULT_BURST_MAX, DEFAULT_BURST_WINDOW, CidrList.EMPTY, RedisDownAction.ALLOW, DEFAULT_IPV6_PREFIX);
 
     /** The names an admin sees in the console, for error messages. */
     private static final Map<String, String> LABELS = Map.of(
@@ -44,7 +49,8 @@ public record RateLimitConfig(int maxFailures, Duration window, int burstMax, Du
             BURST_MAX, "Burst max",
             BURST_WINDOW, "Burst window",
             ALLOW_LIST, "Allow-list",
-            ON_REDIS_UNAVAILABLE, "When Redis is unavailable");
+            ON_REDIS_UNAVAILABLE, "When Redis is unavailable",
+            IPV6_PREFIX, "IPv6 prefix length");
 
     static String label(String key) {
         return LABELS.getOrDefault(key, key);
@@ -80,13 +86,15 @@ public record RateLimitConfig(int maxFailures, Duration window, int burstMax, Du
                 () -> CidrList.parse(label(ALLOW_LIST), config.get(ALLOW_LIST)));
         RedisDownAction onUnavailable = read(problems, RedisDownAction.ALLOW,
                 () -> options.choice(ON_REDIS_UNAVAILABLE, RedisDownAction.ALLOW, RedisDownAction.class));
+        int ipv6Prefix = read(problems, DEFAULT_IPV6_PREFIX,
+                () -> options.integer(IPV6_PREFIX, DEFAULT_IPV6_PREFIX, SHORTEST_IPV6_PREFIX, 128));
         if (problems.size() == before && window.isZero() && burstWindow.isZero()) {
             problems.add("Window and Burst window are both 0: nothing would be limited; remove the execution instead");
         }
         if (problems.size() > before) {
             return null;
         }
-        return new RateLimitConfig(maxFailures, window, burstMax, burstWindow, allowList, onUnavailable);
+        return new RateLimitConfig(maxFailures, window, burstMax, burstWindow, allowList, onUnavailable, ipv6Prefix);
     }
 
     /** The windows in force (a window of 0 is off), the long one first. */

@@ -36,6 +36,13 @@ final class RateLimitProperties {
                     + "limited, such as your office's NAT address or a monitoring probe. Their failed logins are not "
                     + "counted. An entry that is not an address or network makes the config invalid.")
             .add()
+            .property().name(RateLimitConfig.IPV6_PREFIX).label("IPv6 prefix length")
+            .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(String.valueOf(RateLimitConfig.DEFAULT_IPV6_PREFIX))
+            .helpText("IPv6 addresses are counted per network of this many leading bits, not per address: a home or "
+                    + "server gets a whole /64 and can use a new address in it for every attempt. 64 (the default) "
+                    + "counts each /64 once; 128 counts single addresses; at least 32. IPv4 addresses are counted one "
+                    + "by one.")
+            .add()
             .property().name(RateLimitConfig.ON_REDIS_UNAVAILABLE).label("When Redis is unavailable")
             .type(ProviderConfigProperty.LIST_TYPE).defaultValue(RedisDownAction.ALLOW.value())
             .options(Arrays.stream(RedisDownAction.values()).map(RedisDownAction::value).toList())

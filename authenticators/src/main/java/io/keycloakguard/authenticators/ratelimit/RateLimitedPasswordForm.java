@@ -16,17 +16,19 @@ final class RateLimitedPasswordForm extends UsernamePasswordForm {
         super(session);
     }
 
+    /** Showing the form tries no password: only checked. */
     @Override
     public void authenticate(AuthenticationFlowContext context) {
-        if (IpRateLimiter.admit(context)) {
+        if (IpRateLimiter.admit(context, false)) {
             super.authenticate(context);
         }
     }
 
+    /** A submitted password: counted as it is admitted, given back if it was right. */
     @Override
     public void action(AuthenticationFlowContext context) {
         if (context.getHttpRequest().getDecodedFormParameters().containsKey("cancel")
-                || IpRateLimiter.admit(context)) {
+                || IpRateLimiter.admit(context, true)) {
             super.action(context);
         }
     }

@@ -7,6 +7,8 @@ import org.keycloak.models.RealmModel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What the rate-limit executions of one realm need from the failure counter: how long a failure matters
@@ -36,7 +38,16 @@ record RealmLimits(List<RateLimitConfig> configs) {
 
     /** Whether a failure of this address matters to any config (none when the realm has no rate limit). */
     boolean counts(String address) {
-        return configs.stream().anyMatch(c -> !c.allowList().contains(address) && !c.windows().isEmpty());
+        return !subjects(address).isEmpty();
+    }
+
+    /**
+     * What a failure of this address is counted against: its subject under each config that counts it (one, unless
+     * the realm's configs count IPv6 by different prefixes).
+     */
+    Set<String> subjects(String address) {
+        return configs.stream().filter(c -> !c.allowList().contains(address) && !c.windows().isEmpty())
+                .map(c -> ClientKey.subject(address, c.ipv6Prefix())).collect(Collectors.toCollection(java.util.LinkedHashSet::new));
     }
 
     Duration keep() {

@@ -26,5 +26,13 @@ class CountedFailuresTest {
         assertFalse(CountedFailures.counts(EventType.LOGIN_ERROR, null));
         assertFalse(CountedFailures.counts(EventType.LOGIN, null));
         assertFalse(CountedFailures.counts(EventType.CODE_TO_TOKEN_ERROR, "invalid_user_credentials"));
+        assertFalse(CountedFailures.counts(EventType.LOGIN_ERROR, "guard_ip_denied"), "a denial before any password");
+    }
+
+    @Test
+    void anIpDenialAnsweredAsAWrongPasswordCountsLikeOne() {
+        assertTrue(CountedFailures.counts(EventType.LOGIN_ERROR, "guard_ip_denied",
+                java.util.Map.of("answered_as", "invalid_user_credentials")));
+        assertFalse(CountedFailures.counts(EventType.LOGIN_ERROR, "guard_ip_denied", java.util.Map.of("reason", "realm-deny")));
     }
 }

@@ -47,6 +47,17 @@ class RateLimitConfigTest {
     }
 
     @Test
+    void ipv6IsCountedPerSlashSixtyFourUnlessSaidOtherwise() {
+        assertEquals(64, RateLimitConfig.parse(Map.of()).ipv6Prefix());
+        assertEquals(48, RateLimitConfig.parse(Map.of("ipv6Prefix", "48")).ipv6Prefix());
+        assertEquals(128, RateLimitConfig.parse(Map.of("ipv6Prefix", "128")).ipv6Prefix());
+        InvalidConfigurationException tooShort = assertThrows(InvalidConfigurationException.class,
+                () -> RateLimitConfig.parse(Map.of("ipv6Prefix", "16")));
+        assertTrue(tooShort.getMessage().contains("'16' for option 'IPv6 prefix length'"), tooShort.getMessage());
+        assertThrows(InvalidConfigurationException.class, () -> RateLimitConfig.parse(Map.of("ipv6Prefix", "129")));
+    }
+
+    @Test
     void aWindowOfZeroIsOff() {
         RateLimitConfig noBurst = RateLimitConfig.parse(Map.of("maxFailures", "4", "window", "1h", "burstWindow", "0"));
         assertEquals(List.of(new Window("window", 4, Duration.ofHours(1))), noBurst.windows());

@@ -22,7 +22,7 @@ import java.util.TreeMap;
  *
  * <pre>
  * java -cp keycloak-guard-VERSION.jar io.keycloakguard.core.audit.AuditVerifier file /var/log/keycloak/guard-audit.jsonl
- * java -cp keycloak-guard-VERSION.jar io.keycloakguard.core.audit.AuditVerifier redis redis://host:6379 'guard:audit:{myrealm}'
+ * java -cp keycloak-guard-VERSION.jar io.keycloakguard.core.audit.AuditVerifier redis redis://host:6379 'guard:audit:{REALM_ID}'
  * </pre>
  * A file argument also reads its rotated predecessors ({@code NAME.N} … {@code NAME.1}) first. Exit code 0:
  * every chain intact; 1: a broken link (printed); 2: the input could not be read.

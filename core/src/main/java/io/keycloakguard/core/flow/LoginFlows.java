@@ -1,20 +1,55 @@
 package io.keycloakguard.core.flow;
 
-import org.keycloak.OAuth2Constants;
 import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.models.AuthenticationFlowBindings;
+import org.keycloak.models.AuthenticationFlowModel;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.RealmModel;
 
 /** What an authenticator needs to know about the flow it runs in. */
 public final class LoginFlows {
+
+    /**
+     * The flow path Keycloak's token endpoint gives the direct grant (26.4 to 26.7 alike); every endpoint with
+     * pages sets its own ({@code authenticate}, {@code registration}, {@code post-broker-login}, ...).
+     */
+    static final String TOKEN_ENDPOINT_FLOW_PATH = "token";
 
     private LoginFlows() {
     }
 
     /**
-     * Whether the flow can show pages. The direct grant runs its flow inside the token request (the
-     * password grant); Keycloak 26.7 sets a flow path there too, so the grant type tells.
+     * Whether the flow can show pages. Decided by the endpoint that runs the flow (the flow path Keycloak's code
+     * sets) and, where a Keycloak sets none, by the flow binding; never by a request field, which the person
+     * signing in chooses: a {@code grant_type=password} added to the last POST of a browser sign-in is still a
+     * browser sign-in.
      */
     public static boolean hasPages(AuthenticationFlowContext context) {
-        return !OAuth2Constants.PASSWORD.equals(
-                context.getHttpRequest().getDecodedFormParameters().getFirst(OAuth2Constants.GRANT_TYPE));
+        String flowPath = context.getFlowPath();
+        boolean directGrantBinding = isDirectGrantBinding(context.getRealm(),
+                context.getAuthenticationSession() == null ? null : context.getAuthenticationSession().getClient(),
+                context.getTopLevelFlow());
+        return hasPages(flowPath, directGrantBinding);
+    }
+
+    /** @param directGrantBinding whether the flow running is the one bound to the client's (or realm's) direct grant */
+    static boolean hasPages(String flowPath, boolean directGrantBinding) {
+        if (flowPath != null) {
+            return !TOKEN_ENDPOINT_FLOW_PATH.equals(flowPath);
+        }
+        return !directGrantBinding;
+    }
+
+    static boolean isDirectGrantBinding(RealmModel realm, ClientModel client, AuthenticationFlowModel topLevel) {
+        if (realm == null || topLevel == null) {
+            return false;
+        }
+        String bound = client == null ? null
+                : client.getAuthenticationFlowBindingOverride(AuthenticationFlowBindings.DIRECT_GRANT_BINDING);
+        if (bound == null || bound.isBlank()) {
+            AuthenticationFlowModel realmFlow = realm.getDirectGrantFlow();
+            bound = realmFlow == null ? null : realmFlow.getId();
+        }
+        return topLevel.getId() != null && topLevel.getId().equals(bound);
     }
 }

@@ -37,6 +37,13 @@ public final class UserLocks {
                 .setParameter("userId", userId).executeUpdate();
     }
 
+    /** Removes the rows of a realm's users, e.g. when the realm is deleted (its users go without an event each). */
+    public static void forgetRealm(KeycloakSession session, String realmId) {
+        EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+        em.createQuery("delete from GuardUserLockEntity l where l.realmId = :realmId")
+                .setParameter("realmId", realmId).executeUpdate();
+    }
+
     /**
      * In a transaction of its own, so that a concurrent insert of the same row (a duplicate key) fails
      * that short transaction and never the caller's login transaction.

@@ -5,6 +5,7 @@ import org.keycloak.connections.jpa.entityprovider.JpaEntityProvider;
 import org.keycloak.connections.jpa.entityprovider.JpaEntityProviderFactory;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import io.keycloakguard.core.lock.UserLocks;
 
@@ -51,6 +52,8 @@ public class GuardJpaEntityProviderFactory implements JpaEntityProviderFactory, 
         factory.register(event -> {
             if (event instanceof UserModel.UserRemovedEvent removed) {
                 UserLocks.forget(removed.getKeycloakSession(), removed.getUser().getId());
+            } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
+                UserLocks.forgetRealm(removed.getKeycloakSession(), removed.getRealm().getId());
             }
         });
     }

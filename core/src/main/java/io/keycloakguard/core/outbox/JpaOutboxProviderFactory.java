@@ -1,6 +1,7 @@
 package io.keycloakguard.core.outbox;
 
 import io.keycloakguard.core.config.OptionReader;
+import io.keycloakguard.core.redis.RedisRecoveredEvent;
 import org.keycloak.Config;
 import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
@@ -36,6 +37,11 @@ public class JpaOutboxProviderFactory implements OutboxProviderFactory {
     public void postInit(KeycloakSessionFactory factory) {
         drainer = new OutboxDrainer(factory, settings, metrics);
         drainer.start();
+        factory.register(event -> {
+            if (event instanceof RedisRecoveredEvent) {
+                drainer.retryAtOnceTopicsNow();
+            }
+        });
     }
 
     @Override
@@ -75,6 +81,22 @@ public class JpaOutboxProviderFactory implements OutboxProviderFactory {
             this.session = session;
             this.drainer = drainer;
             this.metrics = metrics;
+            // Enlisted when the provider is created, not at the first add: an add made while the transaction is
+            // already committing (a prepare-phase hook) can no longer enlist anything.
+            session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
+                @Override
+                protected void commitImpl() {
+                    if (!addedByTopic.isEmpty()) {
+                        addedByTopic.forEach(metrics::written);
+                        drainer.drainSoon(addedByTopic.keySet());
+                    }
+                }
+
+                @Override
+                protected void rollbackImpl() {
+                    // Rolled back with the change that caused them: nothing to deliver.
+                }
+            });
         }
 
         @Override
@@ -88,20 +110,6 @@ public class JpaOutboxProviderFactory implements OutboxProviderFactory {
             entry.setCreatedAt(now);
             entry.setNextAttemptAt(now);
             OutboxDrainer.em(session).persist(entry);
-            if (addedByTopic.isEmpty()) {
-                session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
-                    @Override
-                    protected void commitImpl() {
-                        addedByTopic.forEach(metrics::written);
-                        drainer.drainSoon(addedByTopic.keySet());
-                    }
-
-                    @Override
-                    protected void rollbackImpl() {
-                        // Rolled back with the change that caused them: nothing to deliver.
-                    }
-                });
-            }
             addedByTopic.merge(topic, 1, Integer::sum);
         }
     }

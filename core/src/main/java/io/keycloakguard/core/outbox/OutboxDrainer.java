@@ -8,6 +8,8 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
+import io.keycloakguard.core.concurrent.DaemonScheduler;
+
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -16,7 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -95,6 +96,32 @@ final class OutboxDrainer {
         }
     }
 
+    /**
+     * The destination of the at-once topics (Redis) is back: their rows waiting out a backoff are due now, and the
+     * lane drains them right away, so a revocation made during an outage is out within moments of Redis answering.
+     */
+    void retryAtOnceTopicsNow() {
+        Lane lane = atOnce;
+        if (lane == null) {
+            return;
+        }
+        // Again a moment later: a pass that failed just before Redis answered may still be putting its rows back.
+        for (long delay : new long[] {0, 1000}) {
+            lane.executor.schedule(() -> {
+                try {
+                    long now = System.currentTimeMillis();
+                    KeycloakModelUtils.runJobInTransaction(sessionFactory, session -> em(session).createQuery(
+                                    "update GuardOutboxEntity e set e.nextAttemptAt = :now"
+                                            + " where e.topic in :topics and e.nextAttemptAt > :now")
+                            .setParameter("now", now).setParameter("topics", atOnceTopics).executeUpdate());
+                } catch (RuntimeException e) {
+                    LOG.debugf(e, "Could not make waiting rows due");
+                }
+                lane.drain();
+            }, delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
     void stop() {
         if (atOnce != null) {
             atOnce.stop();
@@ -117,11 +144,7 @@ final class OutboxDrainer {
             this.topicCondition = topicCondition;
             this.delayMillis = delayMillis;
             this.refreshesBacklog = refreshesBacklog;
-            this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, threadName);
-                t.setDaemon(true);
-                return t;
-            });
+            this.executor = DaemonScheduler.named(threadName);
         }
 
         void start() {

@@ -34,6 +34,7 @@ public class DefaultRedisConnectionProviderFactory
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        connector.onRecovery(() -> factory.publish(new RedisRecoveredEvent()));
         connector.start();
     }
 

@@ -2,6 +2,8 @@ package io.keycloakguard.core.redis;
 
 import org.jboss.logging.Logger;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -16,6 +18,7 @@ final class RedisAvailability {
     // Unknown until the first attempt; the first failure must be logged too.
     private final AtomicBoolean up = new AtomicBoolean(true);
     private volatile boolean everConnected;
+    private final List<Runnable> recoveryListeners = new CopyOnWriteArrayList<>();
 
     RedisAvailability(String target) {
         this.target = target;
@@ -26,11 +29,26 @@ final class RedisAvailability {
     }
 
     void markUp() {
-        if (up.compareAndSet(false, true) || !everConnected) {
+        boolean recovered = up.compareAndSet(false, true);
+        if (recovered || !everConnected) {
             LOG.infof("Keycloak Guard: Redis at %s is reachable%s", target,
                     everConnected ? " again; the pack uses it from now on" : "");
         }
         everConnected = true;
+        if (recovered) {
+            for (Runnable listener : recoveryListeners) {
+                try {
+                    listener.run();
+                } catch (RuntimeException e) {
+                    LOG.debugf(e, "A Redis recovery listener failed");
+                }
+            }
+        }
+    }
+
+    /** Runs after Redis answers again following an outage (e.g. to deliver what waited, at once). Keep it quick. */
+    void onRecovery(Runnable listener) {
+        recoveryListeners.add(listener);
     }
 
     void markDown(Throwable cause) {

@@ -13,10 +13,11 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
+import io.keycloakguard.core.concurrent.DaemonScheduler;
+
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -40,17 +41,32 @@ public final class RedisConnector implements AutoCloseable {
     public RedisConnector(RedisSettings settings) {
         this.settings = settings;
         this.availability = new RedisAvailability(settings.describeTarget());
-        this.healthCheck = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "keycloak-guard-redis-health");
-            t.setDaemon(true);
-            return t;
-        });
+        this.healthCheck = DaemonScheduler.named("keycloak-guard-redis-health");
     }
 
-    /** Starts the periodic health check; the first one runs right away. */
+    /** While Redis is down it is pinged this often, so that what waited for it goes out right when it is back. */
+    static final long DOWN_PING_MILLIS = 250;
+
+    private volatile long lastPingMillis;
+
+    /**
+     * Starts the health check; the first one runs right away. While Redis answers it is pinged every
+     * {@code health-check-interval}; while it does not, every {@link #DOWN_PING_MILLIS}.
+     */
     public void start() {
         long interval = settings.healthCheckInterval().toMillis();
-        healthCheck.scheduleWithFixedDelay(this::ping, 0, interval, TimeUnit.MILLISECONDS);
+        healthCheck.scheduleWithFixedDelay(() -> {
+            long now = System.currentTimeMillis();
+            if (!availability.isUp() || now - lastPingMillis >= interval) {
+                lastPingMillis = now;
+                ping();
+            }
+        }, 0, Math.min(interval, DOWN_PING_MILLIS), TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs after Redis answers again following an outage. */
+    public void onRecovery(Runnable listener) {
+        availability.onRecovery(listener);
     }
 
     public RedisSettings settings() {

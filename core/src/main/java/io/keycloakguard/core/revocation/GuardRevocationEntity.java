@@ -1,13 +1,14 @@
 package io.keycloakguard.core.revocation;
 
+import io.keycloakguard.revocation.contract.Revocation;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 /**
- * A revocation that can still matter (its expiry is ahead), kept in the database so that a Redis that
- * lost its data (restarted without persistence) can be given every live revocation again.
+ * A revocation that can still matter (its expiry is ahead), kept in the database so that a Redis that lost its
+ * data, or failed over to a replica that missed it, can be given it again ({@link RevocationLedger}).
  */
 @Entity
 @Table(name = "GUARD_REVOCATION")
@@ -25,6 +26,20 @@ public class GuardRevocationEntity {
 
     @Column(name = "EXPIRES_AT", nullable = false)
     private long expiresAt;
+
+    /** Epoch milliseconds when the row was written; null for rows of versions before 1.1. */
+    @Column(name = "CREATED_AT")
+    private Long createdAt;
+
+    static GuardRevocationEntity of(String realmId, Revocation r, long createdAtMillis) {
+        GuardRevocationEntity e = new GuardRevocationEntity();
+        e.setId(r.id());
+        e.setRealmId(realmId);
+        e.setPayload(r.toJson());
+        e.setExpiresAt(r.expiresAt());
+        e.setCreatedAt(createdAtMillis);
+        return e;
+    }
 
     public String getId() {
         return id;
@@ -56,5 +71,13 @@ public class GuardRevocationEntity {
 
     public void setExpiresAt(long expiresAt) {
         this.expiresAt = expiresAt;
+    }
+
+    public Long getCreatedAt() {
+        return createdAt;
+    }
+
+    public void setCreatedAt(Long createdAt) {
+        this.createdAt = createdAt;
     }
 }

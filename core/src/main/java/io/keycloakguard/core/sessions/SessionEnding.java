@@ -30,6 +30,19 @@ public final class SessionEnding {
 
     /** Ends one session (online or offline, with its twin of the other kind) of {@code owner}. */
     public void end(UserModel owner, UserSessionModel target, String reason) {
+        end(owner, target, reason, false);
+    }
+
+    /**
+     * Like {@link #end}, but the clients (and the broker) hear of it only once the caller's transaction has
+     * committed ({@link BackchannelAfterCommit}): for callers that hold a lock or run inside a login, which a slow
+     * back-channel logout URL must not hold up. The session itself is gone, and revoked, within the transaction.
+     */
+    public void endLoggingOutClientsAfterCommit(UserModel owner, UserSessionModel target, String reason) {
+        end(owner, target, reason, true);
+    }
+
+    private void end(UserModel owner, UserSessionModel target, String reason, boolean clientsAfterCommit) {
         if (!isOf(owner, target)) {
             throw new IllegalArgumentException("Not a session of user " + owner.getId());
         }
@@ -39,7 +52,13 @@ public final class SessionEnding {
         if (isOf(owner, offline)) {
             session.sessions().removeOfflineUserSession(realm, offline);
         }
-        if (isOf(owner, online)) {
+        if (isOf(owner, online) && clientsAfterCommit) {
+            BackchannelAfterCommit later = new BackchannelAfterCommit(session, realm, online);
+            session.sessions().removeUserSession(realm, online);
+            if (later.hasRecipients()) {
+                session.getTransactionManager().enlistAfterCompletion(later);
+            }
+        } else if (isOf(owner, online)) {
             var context = session.getContext();
             AuthenticationManager.backchannelLogout(session, realm, online, context.getUri(), context.getConnection(),
                     context.getRequestHeaders(), true);

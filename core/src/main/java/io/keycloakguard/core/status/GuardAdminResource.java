@@ -2,9 +2,11 @@ package io.keycloakguard.core.status;
 
 import io.keycloakguard.core.compat.KeycloakCapabilities;
 import io.keycloakguard.core.config.InvalidAuthenticatorConfigs;
+import io.keycloakguard.core.net.ProxyHeaders;
 import io.keycloakguard.core.outbox.OutboxBacklog;
 import io.keycloakguard.core.redis.RedisConnectionProvider;
 import io.keycloakguard.core.redis.RedisPing;
+import io.keycloakguard.core.revocation.RevocationFeedStatus;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -41,24 +43,51 @@ public class GuardAdminResource {
         status.put("version", PackVersion.get());
         status.put("realm", realm.getName());
         status.put("providers", PackProviders.in(session.getKeycloakSessionFactory(), realm));
-        status.put("redis", redis());
+        status.put("redis", redis(ServerScope.visibleTo(session, auth)));
         status.put("outbox", OutboxBacklog.of(session, realm.getId()));
+        status.put("revocationFeed", RevocationFeedStatus.of(session, realm));
         status.put("invalidConfigs", InvalidAuthenticatorConfigs.of(session, realm));
         status.put("compatibility", KeycloakCapabilities.current().status());
+        status.put("brokerLogout", BrokerLogoutStatus.of(session));
+        status.put("proxy", proxy());
+        addSections(status);
         return status;
     }
 
-    private Map<String, Object> redis() {
+    /** Which forwarding headers Keycloak takes client addresses from: every IP decision of the pack depends on it. */
+    private Map<String, Object> proxy() {
+        return ProxyHeaders.current().describe();
+    }
+
+    /** Sections of pack providers outside core (e.g. the per-IP rate limit's). */
+    private void addSections(Map<String, Object> status) {
+        session.getKeycloakSessionFactory().getSpis().stream()
+                .flatMap(spi -> session.getKeycloakSessionFactory().getProviderFactoriesStream(spi.getProviderClass()))
+                .filter(StatusSection.class::isInstance).map(StatusSection.class::cast).distinct()
+                .forEach(section -> status.put(section.statusSection(), section.status(session, realm)));
+    }
+
+    /**
+     * Whether Redis answers, for every admin of the realm; where it is (host, port, database, sentinels, cluster
+     * nodes), the key prefix, how full it is against its maxmemory (when full, the revocation feed cannot be written)
+     * and the error text only with {@code serverScope} ({@link ServerScope}).
+     */
+    private Map<String, Object> redis(boolean serverScope) {
         RedisConnectionProvider redis = session.getProvider(RedisConnectionProvider.class);
         Map<String, Object> result = new LinkedHashMap<>();
         RedisPing ping = redis.ping();
         result.put("reachable", ping.reachable());
-        result.put("target", redis.settings().describeTarget());
-        result.put("keyPrefix", redis.settings().keyPrefix());
         if (ping.reachable()) {
             result.put("roundTripMillis", ping.roundTripMillis());
-        } else {
-            result.put("error", ping.error());
+        }
+        if (serverScope) {
+            result.put("target", redis.settings().describeTarget());
+            result.put("keyPrefix", redis.settings().keyPrefix());
+            if (ping.reachable()) {
+                result.put("memory", RedisMemory.of(redis));
+            } else {
+                result.put("error", ping.error());
+            }
         }
         return result;
     }

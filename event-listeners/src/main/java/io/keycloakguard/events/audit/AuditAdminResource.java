@@ -3,6 +3,7 @@ package io.keycloakguard.events.audit;
 import io.keycloakguard.core.audit.AuditSignals;
 import io.keycloakguard.core.audit.GuardAuditCursorEntity;
 import io.keycloakguard.core.audit.GuardAuditRecordEntity;
+import io.keycloakguard.core.rest.RequestInputs;
 import io.keycloakguard.core.revocation.Revocations;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
@@ -26,6 +27,9 @@ import java.util.List;
 public class AuditAdminResource {
 
     private static final int MAX_PAGE = 1000;
+    /** The longest user id or event type a filter can hold (the columns' lengths). */
+    private static final int MAX_USER_ID = 255;
+    private static final int MAX_TYPE = 64;
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -37,14 +41,21 @@ public class AuditAdminResource {
         this.auth = auth;
     }
 
-    /** Records filtered by user id, type and time range (epoch milliseconds, inclusive), newest first. */
+    /**
+     * Records filtered by user id, type and time range (epoch milliseconds, inclusive), newest first; {@code first}
+     * (0 to 2147483647) skips that many, {@code max} (at most 1000) is the page size. A value out of range is a 400.
+     */
     @GET
     @Path("records")
     @Produces(MediaType.APPLICATION_JSON)
-    public String records(@QueryParam("user") String user, @QueryParam("type") String type,
+    public String records(@QueryParam("user") String rawUser, @QueryParam("type") String rawType,
                           @QueryParam("from") String from, @QueryParam("to") String to,
                           @QueryParam("first") String first, @QueryParam("max") String max) {
         auth.realm().requireViewEvents();
+        String user = RequestInputs.filter("user", rawUser, MAX_USER_ID);
+        String type = RequestInputs.filter("type", rawType, MAX_TYPE);
+        int firstResult = (int) RequestInputs.number("first", first, 0, 0, Integer.MAX_VALUE);
+        int maxResults = (int) Math.min(MAX_PAGE, RequestInputs.number("max", max, 100, 0, Long.MAX_VALUE));
         StringBuilder jpql = new StringBuilder("select r from GuardAuditRecordEntity r where r.realmId = :realm");
         if (user != null) {
             jpql.append(" and r.userId = :user");
@@ -52,8 +63,8 @@ public class AuditAdminResource {
         if (type != null) {
             jpql.append(" and r.type = :type");
         }
-        Long fromMillis = number("from", from, null);
-        Long toMillis = number("to", to, null);
+        Long fromMillis = from == null || from.isBlank() ? null : RequestInputs.number("from", from, 0, 0, Long.MAX_VALUE);
+        Long toMillis = to == null || to.isBlank() ? null : RequestInputs.number("to", to, 0, 0, Long.MAX_VALUE);
         if (fromMillis != null) {
             jpql.append(" and r.eventTime >= :from");
         }
@@ -75,8 +86,6 @@ public class AuditAdminResource {
         if (toMillis != null) {
             query.setParameter("to", toMillis);
         }
-        int firstResult = number("first", first, 0L).intValue();
-        int maxResults = (int) Math.min(MAX_PAGE, number("max", max, 100L));
         return json(query.setFirstResult(firstResult).setMaxResults(Math.max(1, maxResults)).getResultList());
     }
 
@@ -86,7 +95,7 @@ public class AuditAdminResource {
     @Produces(MediaType.APPLICATION_JSON)
     public String revocations(@PathParam("userId") String userId) {
         auth.realm().requireViewEvents();
-        if (userId == null || userId.length() > 255) {
+        if (!RequestInputs.isLookupable(userId, MAX_USER_ID)) {
             throw new BadRequestException("invalid user id");
         }
         return json(em().createQuery("select r from GuardAuditRecordEntity r where r.realmId = :realm"
@@ -108,21 +117,6 @@ public class AuditAdminResource {
                 GuardAuditCursorEntity.idOf(Cursors.CHAIN, realm.getId()));
         return head == null ? "{\"seq\":0,\"hash\":null}"
                 : "{\"seq\":" + head.getSeq() + ",\"hash\":\"" + head.getHash() + "\"}";
-    }
-
-    private static Long number(String name, String value, Long defaultValue) {
-        if (value == null || value.isBlank()) {
-            return defaultValue;
-        }
-        try {
-            long n = Long.parseLong(value.trim());
-            if (n < 0) {
-                throw new BadRequestException(name + " must not be negative");
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new BadRequestException(name + " must be a number");
-        }
     }
 
     private static String json(List<GuardAuditRecordEntity> rows) {

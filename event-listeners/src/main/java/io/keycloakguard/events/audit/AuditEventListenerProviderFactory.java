@@ -103,7 +103,7 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
                 .property().name("file-max-files").type(ProviderConfigProperty.INTEGER_TYPE).defaultValue("10")
                 .helpText("Rotated files kept; the oldest beyond this number is deleted.").add()
                 .property().name("redis-stream").type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("true")
-                .helpText("Ship records to one Redis Stream per realm (KEYPREFIX + audit:{REALM}).").add()
+                .helpText("Ship records to one Redis Stream per realm (KEYPREFIX + audit:{REALM_ID}).").add()
                 .property().name("stream-max-length").type(ProviderConfigProperty.INTEGER_TYPE).defaultValue("100000")
                 .helpText("Approximate number of records each realm's stream keeps (older ones are trimmed).").add()
                 .property().name("log").type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false")
@@ -111,9 +111,10 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
                 .property().name("include-representation").type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false")
                 .helpText("Include admin events' representations (the realm must also include them), secrets removed.").add()
                 .property().name("truncate-ip").type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false")
-                .helpText("Record only the client's network: IPv4 /24, IPv6 /48.").add()
+                .helpText("Record only the client's network (IPv4 /24, IPv6 /48), in every field that holds an address.").add()
                 .property().name("hash-usernames").type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false")
-                .helpText("Record usernames as HMAC-SHA256 with a per-realm secret instead of in clear.").add()
+                .helpText("Record usernames, e-mail addresses, names and the other identities of the user (every field"
+                        + " that holds one) as HMAC-SHA256 with a per-realm secret instead of in clear.").add()
                 .property().name("drop-user-agent").type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false")
                 .helpText("Leave the user agent family out of records.").add()
                 .property().name("ship-interval").type(ProviderConfigProperty.STRING_TYPE).defaultValue("1s")
@@ -173,7 +174,9 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
         @Override
         public void onEvent(AdminEvent event, boolean includeRepresentation) {
             long start = System.nanoTime();
-            write(event.getRealmId(), factory.records.of(event, userAgent()), start);
+            RealmModel realm = session.realms().getRealm(event.getRealmId());
+            byte[] usernameKey = realm == null ? null : factory.usernameKey(session, realm);
+            write(event.getRealmId(), factory.records.of(event, userAgent(), usernameKey), start);
         }
 
         private void write(String realmId, Map<String, Object> record, long start) {

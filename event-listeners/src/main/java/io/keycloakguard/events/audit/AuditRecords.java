@@ -42,20 +42,17 @@ final class AuditRecords {
         if (!settings.dropUserAgent()) {
             put(r, "userAgent", UserAgentFamily.of(userAgent));
         }
-        Map<String, Object> details = new TreeMap<>();
-        if (event.getDetails() != null) {
-            event.getDetails().forEach((k, v) -> {
-                if (k != null && v != null && !Representations.isSecret(k)) {
-                    details.put(k, k.equals("username") ? username(v, usernameKey) : v);
-                }
-            });
-        }
-        r.put("details", details);
+        r.put("details", details(event.getDetails(), usernameKey));
         signal(event.getDetails()).ifPresent(s -> r.put("signal", s));
         return r;
     }
 
     Map<String, Object> of(AdminEvent event, String userAgent) {
+        return of(event, userAgent, null);
+    }
+
+    /** An admin event; {@code usernameKey} is the realm's key for hash-usernames (null when it is off). */
+    Map<String, Object> of(AdminEvent event, String userAgent, byte[] usernameKey) {
         Map<String, Object> r = base("admin", event.getId(), event.getTime(), event.getRealmId(), event.getRealmName());
         r.put("type", "ADMIN_" + event.getOperationType().name());
         r.put("outcome", event.getError() == null ? "success" : "error");
@@ -74,18 +71,38 @@ final class AuditRecords {
         put(r, "resourceType", event.getResourceTypeAsString());
         put(r, "resourcePath", event.getResourcePath());
         if (settings.includeRepresentation()) {
-            put(r, "representation", Representations.scrub(event.getRepresentation()));
+            put(r, "representation", Representations.scrub(event.getRepresentation(),
+                    (key, value) -> personal(key, value, usernameKey)));
         }
+        r.put("details", details(event.getDetails(), usernameKey));
+        return r;
+    }
+
+    /** The event's details without secrets, the privacy options applied to every one that holds personal data. */
+    private Map<String, Object> details(Map<String, String> raw, byte[] usernameKey) {
         Map<String, Object> details = new TreeMap<>();
-        if (event.getDetails() != null) {
-            event.getDetails().forEach((k, v) -> {
+        if (raw != null) {
+            raw.forEach((k, v) -> {
                 if (k != null && v != null && !Representations.isSecret(k)) {
-                    details.put(k, v);
+                    details.put(k, personal(k, v, usernameKey));
                 }
             });
         }
-        r.put("details", details);
-        return r;
+        return details;
+    }
+
+    /**
+     * A value as the privacy options record it: an address truncated (truncate-ip), an identity of the user (user
+     * name, e-mail address, names, …: {@link PersonalData}) hashed like the user name (hash-usernames).
+     */
+    private String personal(String key, String value, byte[] usernameKey) {
+        if (PersonalData.isAddress(key)) {
+            return settings.truncateIp() ? ip(value) : value;
+        }
+        if (PersonalData.isIdentity(key) && usernameKey != null) {
+            return username(value, usernameKey);
+        }
+        return value;
     }
 
     /** A pack signal named by the {@code guard_event} detail or the device recorder's flags. */

@@ -9,12 +9,13 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
+import io.keycloakguard.core.concurrent.DaemonScheduler;
+
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,11 +45,7 @@ final class AuditShipper {
         this.settings = settings;
         this.sinks = sinks;
         this.metrics = metrics;
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "keycloak-guard-audit");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = DaemonScheduler.named("keycloak-guard-audit");
     }
 
     void start() {

@@ -10,9 +10,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One capped Redis Stream per realm, {@code KEYPREFIX + audit:{REALM_NAME}}, entry id {@code SEQ-0} and one
+ * One capped Redis Stream per realm, {@code KEYPREFIX + audit:{REALM_ID}}, entry id {@code SEQ-0} and one
  * field {@code record} (the canonical JSON). The entry id makes redelivery harmless: records at or below
- * the stream's last id are already there and skipped.
+ * the stream's last id are already there and skipped. Keyed by the realm's id, not its name: a realm deleted
+ * and created again under the same name starts a new chain at seq 1, which must not land in the old stream
+ * (whose higher ids would make every new record look delivered already).
  */
 final class RedisStreamAuditSink implements AuditSink {
 
@@ -22,8 +24,8 @@ final class RedisStreamAuditSink implements AuditSink {
         this.maxLength = maxLength;
     }
 
-    static String key(String prefix, String realmName) {
-        return prefix + "audit:{" + realmName + "}";
+    static String key(String prefix, String realmId) {
+        return prefix + "audit:{" + realmId + "}";
     }
 
     @Override
@@ -34,7 +36,7 @@ final class RedisStreamAuditSink implements AuditSink {
     @Override
     public void write(KeycloakSession session, String realmId, String realmName, List<ChainedRecord> records) {
         RedisConnectionProvider redis = session.getProvider(RedisConnectionProvider.class);
-        String key = key(redis.settings().keyPrefix(), realmName);
+        String key = key(redis.settings().keyPrefix(), realmId);
         redis.execute(jedis -> {
             List<StreamEntry> last = jedis.xrevrange(key, StreamEntryID.MAXIMUM_ID, StreamEntryID.MINIMUM_ID, 1);
             long lastSeq = last.isEmpty() ? 0 : last.get(0).getID().getTime();

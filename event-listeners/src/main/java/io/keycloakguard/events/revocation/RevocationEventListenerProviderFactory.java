@@ -7,6 +7,11 @@ import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.events.admin.AdminEvent;
+import io.keycloakguard.core.outbox.OutboxProvider;
+import io.keycloakguard.core.outbox.OutboxSink;
+import io.keycloakguard.core.revocation.RevocationSinkFactory;
+import org.keycloak.models.AbstractKeycloakTransaction;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
@@ -23,7 +28,7 @@ import java.util.List;
  */
 public class RevocationEventListenerProviderFactory implements EventListenerProviderFactory {
 
-    public static final String ID = "guard-revocation";
+    public static final String ID = Revocations.LISTENER_ID;
 
     private RevocationTriggers triggers;
 
@@ -54,6 +59,58 @@ public class RevocationEventListenerProviderFactory implements EventListenerProv
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        // A deleted client's tokens are invalid to Keycloak at once; the admin event comes after the client is gone,
+        // so its clientId is taken here, inside the deleting transaction.
+        factory.register(event -> {
+            if (event instanceof ClientModel.ClientRemovedEvent removed) {
+                RealmModel realm = removed.getClient().getRealm();
+                if (realm.getEventsListenersStream().anyMatch(ID::equals)) {
+                    revokeUnlessRealmRemoved(removed.getKeycloakSession(), realm.getId(), removed.getClient().getClientId());
+                }
+            }
+        });
+    }
+
+    /**
+     * Deleting a realm removes its clients first, in the same transaction: those are not revocations to publish
+     * (the realm's tokens die with its keys and issuer), and their records would land in the deleted realm's feed and
+     * audit chain after the realm's own. So it is decided just before the commit, when a deleted realm is gone.
+     */
+    private static void revokeUnlessRealmRemoved(KeycloakSession session, String realmId, String clientId) {
+        // Created now, while it can still enlist its delivery after the commit.
+        session.getProvider(OutboxProvider.class);
+        session.getTransactionManager().enlistPrepare(new AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+                RealmModel realm = session.realms().getRealm(realmId);
+                if (realm != null) {
+                    new Revocations(session).revokeClient(realm, clientId, "client-deleted");
+                    sink(session.getKeycloakSessionFactory()).realmChanged(realmId);
+                }
+            }
+
+            @Override
+            protected void rollbackImpl() {
+            }
+        });
+    }
+
+    /** Lifetimes are read again by another thread: only once the admin's change is committed. */
+    private static void afterCommit(KeycloakSession session, Runnable action) {
+        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+                action.run();
+            }
+
+            @Override
+            protected void rollbackImpl() {
+            }
+        });
+    }
+
+    private static RevocationSinkFactory sink(KeycloakSessionFactory factory) {
+        return (RevocationSinkFactory) factory.getProviderFactory(OutboxSink.class, Revocations.TOPIC);
     }
 
     @Override
@@ -94,10 +151,22 @@ public class RevocationEventListenerProviderFactory implements EventListenerProv
             } else if (trigger instanceof RevocationTrigger.AllUsers a) {
                 revocations.revokeAllUsers(realm, a.reason());
             } else if (trigger instanceof RevocationTrigger.Token t) {
-                // The event does not carry the token's exp; no access token of the realm outlives this bound.
-                revocations.revokeToken(realm, t.tokenId(), t.reason());
+                revocations.revokeToken(realm, t.tokenId(), RevokedTokenExpiry.of(session, t.tokenId()), t.reason());
+            } else if (trigger instanceof RevocationTrigger.RealmChanged) {
+                revocations.revokeRealmNotBefore(realm, realm.getNotBefore());
+                afterCommit(session, () -> sink(session.getKeycloakSessionFactory()).realmChanged(realmId));
+            } else if (trigger instanceof RevocationTrigger.ClientChanged c) {
+                ClientModel client = realm.getClientById(c.clientUuid());
+                if (client != null) {
+                    if (c.disabledRevokes() && !client.isEnabled()) {
+                        revocations.revokeClient(realm, client.getClientId(), "client-disabled");
+                    }
+                    revocations.revokeClientNotBefore(realm, client.getId(), client.getClientId(), client.getNotBefore());
+                }
+                afterCommit(session, () -> sink(session.getKeycloakSessionFactory()).realmChanged(realmId));
             }
         }
+
 
         @Override
         public void close() {

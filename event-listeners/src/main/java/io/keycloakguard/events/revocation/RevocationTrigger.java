@@ -29,4 +29,20 @@ sealed interface RevocationTrigger {
     /** One access token, by its jti (RFC 7009 revocation of an access token). */
     record Token(String tokenId, String reason) implements RevocationTrigger {
     }
+
+    /**
+     * The realm was updated or its revocation policy pushed: its not-before may have moved ("Set to now"), its
+     * token lifetimes may have changed, its event listeners too.
+     */
+    record RealmChanged() implements RevocationTrigger {
+    }
+
+    /**
+     * A client was created, updated or its revocation policy pushed: its not-before may have moved, it may have been
+     * disabled, its token lifetime may have changed.
+     *
+     * @param disabledRevokes whether a disabled client revokes its tokens now (an update; not a push)
+     */
+    record ClientChanged(String clientUuid, boolean disabledRevokes) implements RevocationTrigger {
+    }
 }

@@ -11,14 +11,20 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Maps Keycloak user and admin events to what must be revoked. */
+/**
+ * Maps Keycloak user and admin events to what must be revoked: whatever Keycloak itself then treats as "this token
+ * is no longer valid" (its introspection answers inactive).
+ */
 final class RevocationTriggers {
 
     private static final Pattern USER = Pattern.compile("^users/([^/]+)$");
     private static final Pattern USER_LOGOUT = Pattern.compile("^users/([^/]+)/logout$");
     private static final Pattern USER_RESET_PASSWORD = Pattern.compile("^users/([^/]+)/reset-password(-email)?$");
+    private static final Pattern USER_CREDENTIAL = Pattern.compile("^users/([^/]+)/credentials/([^/]+)$");
     private static final Pattern USER_CONSENT = Pattern.compile("^users/([^/]+)/consents/([^/]+)$");
     private static final Pattern SESSION = Pattern.compile("^sessions/([^/]+)$");
+    private static final Pattern CLIENT = Pattern.compile("^clients/([^/]+)$");
+    private static final Pattern CLIENT_PUSH_REVOCATION = Pattern.compile("^clients/([^/]+)/push-revocation$");
 
     private final boolean revokeOnCredentialChange;
 
@@ -31,6 +37,8 @@ final class RevocationTriggers {
         if (type == null) {
             return Optional.empty();
         }
+        // A switch on the enum is safe on Keycloak versions that lack one of these constants: javac's switch map
+        // skips a constant it cannot find, so the case is simply never taken there.
         switch (type) {
             case LOGOUT:
                 return Optional.ofNullable(event.getSessionId()).map(sid -> new RevocationTrigger.Session(sid, "logout"));
@@ -45,6 +53,10 @@ final class RevocationTriggers {
                 return Optional.of(new RevocationTrigger.UserChangedCredential(event.getUserId()));
             case REVOKE_GRANT:
                 return revokedGrant(event);
+            case USER_DISABLED_BY_PERMANENT_LOCKOUT:
+                return Optional.ofNullable(event.getUserId()).map(id -> new RevocationTrigger.User(id, "user-locked-out"));
+            case DELETE_ACCOUNT:
+                return Optional.ofNullable(event.getUserId()).map(id -> new RevocationTrigger.User(id, "account-deleted"));
             default:
                 return Optional.empty();
         }
@@ -54,7 +66,13 @@ final class RevocationTriggers {
         String path = event.getResourcePath();
         OperationType op = event.getOperationType();
         ResourceType resource = event.getResourceType();
-        if (path == null || op == null) {
+        if (op == null) {
+            return Optional.empty();
+        }
+        if (resource == ResourceType.REALM && op == OperationType.UPDATE && (path == null || path.isEmpty())) {
+            return Optional.of(new RevocationTrigger.RealmChanged());
+        }
+        if (path == null) {
             return Optional.empty();
         }
         Matcher m;
@@ -70,6 +88,11 @@ final class RevocationTriggers {
         if (revokeOnCredentialChange && (m = USER_RESET_PASSWORD.matcher(path)).matches() && m.group(2) == null) {
             return Optional.of(new RevocationTrigger.User(m.group(1), "credential-reset-by-admin"));
         }
+        // Keycloak records an admin's credential removal as ACTION on the credential's path.
+        if (revokeOnCredentialChange && (op == OperationType.DELETE || op == OperationType.ACTION)
+                && (m = USER_CREDENTIAL.matcher(path)).matches()) {
+            return Optional.of(new RevocationTrigger.User(m.group(1), "credential-removed-by-admin"));
+        }
         // Keycloak 26.7 records the admin's consent revocation as ACTION, not DELETE.
         if ((op == OperationType.DELETE || op == OperationType.ACTION) && (m = USER_CONSENT.matcher(path)).matches()) {
             return Optional.of(new RevocationTrigger.ClientGrant(m.group(1), m.group(2), "grant-revoked-by-admin"));
@@ -79,6 +102,17 @@ final class RevocationTriggers {
         }
         if (resource == ResourceType.REALM && path.equals("logout-all")) {
             return Optional.of(new RevocationTrigger.AllUsers("admin-logout-all"));
+        }
+        if (op == OperationType.ACTION && (path.equals("push-revocation") || path.endsWith("/push-revocation")
+                && !path.startsWith("clients/"))) {
+            return Optional.of(new RevocationTrigger.RealmChanged());
+        }
+        if (op == OperationType.ACTION && (m = CLIENT_PUSH_REVOCATION.matcher(path)).matches()) {
+            return Optional.of(new RevocationTrigger.ClientChanged(m.group(1), false));
+        }
+        if ((op == OperationType.UPDATE || op == OperationType.CREATE) && resource == ResourceType.CLIENT
+                && (m = CLIENT.matcher(path)).matches()) {
+            return Optional.of(new RevocationTrigger.ClientChanged(m.group(1), op == OperationType.UPDATE));
         }
         return Optional.empty();
     }

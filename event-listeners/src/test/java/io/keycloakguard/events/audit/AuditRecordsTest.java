@@ -87,17 +87,22 @@ class AuditRecordsTest {
         assertEquals("2001:db8:1:0:0:0:0:0/48", records.ip("2001:db8:1:2::5"));
     }
 
-    @Test
-    void adminEventCarriesOperationPathAndScrubbedRepresentation() {
+    private static AdminEvent userAdminEvent(OperationType operation, String representation) {
         AdminEvent e = new AdminEvent();
         e.setId("a-1");
         e.setTime(5L);
         e.setRealmId("r-1");
-        e.setOperationType(OperationType.UPDATE);
+        e.setOperationType(operation);
         e.setResourceType(ResourceType.USER);
+        e.setRepresentation(representation);
+        return e;
+    }
+
+    @Test
+    void adminEventCarriesOperationPathAndScrubbedRepresentation() {
+        AdminEvent e = userAdminEvent(OperationType.UPDATE, "{\"firstName\":\"Bo\",\"credentials\":[{\"type\":"
+                + "\"password\",\"value\":\"x\"}],\"attributes\":{\"secretQuestion\":[\"q\"]}}");
         e.setResourcePath("users/u-2");
-        e.setRepresentation("{\"firstName\":\"Bo\",\"credentials\":[{\"type\":\"password\",\"value\":\"x\"}],"
-                + "\"attributes\":{\"secretQuestion\":[\"q\"]}}");
         AuthDetails auth = new AuthDetails();
         auth.setUserId("admin-1");
         auth.setClientId("admin-cli");
@@ -114,6 +119,74 @@ class AuditRecordsTest {
         assertEquals("{\"firstName\":\"Bo\",\"attributes\":{}}".length(), ((String) r.get("representation")).length());
         assertFalse(((String) r.get("representation")).contains("credentials"));
         assertNull(new AuditRecords(settings(Map.of())).of(e, null).get("representation"));
+    }
+
+    /** Every detail that holds an address or an identity of the user gets the same treatment as ip and username. */
+    @Test
+    void privacyOptionsReachEveryFieldThatHoldsTheSameDatum() {
+        Event e = loginError();
+        Map<String, String> details = new HashMap<>(e.getDetails());
+        details.put("ip", "198.51.100.9");
+        details.put("session_ip", "203.0.113.10");
+        details.put("request_ip", "2001:db8:1:2::5");
+        details.put("email", "ann@example.test");
+        details.put("previous_email", "old@example.test");
+        details.put("updated_email", "new@example.test");
+        details.put("impersonator", "root-admin");
+        details.put("identity_provider_identity", "ann.upstream");
+        details.put("first_name", "Ann");
+        details.put("last_name", "Example");
+        details.put("previous_phone", "+49 30 1234");
+        details.put("updated_refresh_token_id", "rt-2");
+        details.put("reason", "different-network");
+        e.setDetails(details);
+        AuditRecords records = new AuditRecords(settings(Map.of("truncate-ip", "true", "hash-usernames", "true")));
+        Map<String, Object> r = records.of(e, "ann", null, new byte[32]);
+        Map<?, ?> d = (Map<?, ?>) r.get("details");
+        assertEquals("198.51.100.0/24", d.get("ip"));
+        assertEquals("203.0.113.0/24", d.get("session_ip"));
+        assertEquals("2001:db8:1:0:0:0:0:0/48", d.get("request_ip"));
+        for (String key : new String[]{"email", "previous_email", "updated_email", "impersonator",
+                "identity_provider_identity", "first_name", "last_name", "previous_phone"}) {
+            assertTrue(String.valueOf(d.get(key)).startsWith("hmac:"), key + " = " + d.get(key));
+        }
+        assertEquals("rt-2", d.get("updated_refresh_token_id"));
+        assertEquals("different-network", d.get("reason"));
+        assertEquals("openid-connect", d.get("auth_method"));
+
+        Map<?, ?> clear = (Map<?, ?>) new AuditRecords(settings(Map.of())).of(e, "ann", null, null).get("details");
+        assertEquals("203.0.113.10", clear.get("session_ip"));
+        assertEquals("ann@example.test", clear.get("email"));
+    }
+
+    /** An admin event's representation: user names, e-mail addresses and names hashed, addresses truncated. */
+    @Test
+    void privacyOptionsReachTheRepresentation() {
+        AdminEvent e = userAdminEvent(OperationType.CREATE, "{\"username\":\"ann\",\"email\":\"ann@example.test\","
+                + "\"firstName\":\"Ann\",\"lastName\":\"Example\",\"enabled\":true,\"ipAddress\":\"203.0.113.10\"}");
+        Map<String, Object> r = new AuditRecords(settings(Map.of("include-representation", "true",
+                "truncate-ip", "true", "hash-usernames", "true"))).of(e, null, new byte[32]);
+        String representation = (String) r.get("representation");
+        for (String clear : new String[]{"\"ann\"", "ann@example.test", "\"Ann\"", "Example", "203.0.113.10"}) {
+            assertFalse(representation.contains(clear), clear + " in " + representation);
+        }
+        assertTrue(representation.contains("203.0.113.0/24"), representation);
+        assertTrue(representation.contains("\"enabled\":true"), representation);
+    }
+
+    /** Key names are compared normalised: SAML's dotted names of private keys are secrets too. */
+    @Test
+    void samlPrivateKeysAreScrubbed() {
+        String scrubbed = Representations.scrub("{\"clientId\":\"urn:sp\",\"protocol\":\"saml\",\"attributes\":{"
+                + "\"saml.signing.private.key\":\"MIIEsign\",\"saml.encryption.private.key\":\"MIIEenc\","
+                + "\"saml.signing.certificate\":\"MIICcert\",\"saml_force_name_id_format\":\"false\","
+                + "\"Private-Key\":\"x\",\"privateKey\":\"y\"}}");
+        assertFalse(scrubbed.contains("MIIE"), scrubbed);
+        assertFalse(scrubbed.contains("private"), scrubbed);
+        assertFalse(scrubbed.contains("Private"), scrubbed);
+        assertFalse(scrubbed.contains("MIICcert"), scrubbed);
+        assertTrue(scrubbed.contains("saml_force_name_id_format"), scrubbed);
+        assertTrue(scrubbed.contains("urn:sp"), scrubbed);
     }
 
     @Test

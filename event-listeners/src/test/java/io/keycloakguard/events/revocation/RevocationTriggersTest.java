@@ -82,4 +82,44 @@ class RevocationTriggersTest {
         assertEquals(Optional.empty(), triggers.of(admin(OperationType.UPDATE, ResourceType.USER, "users/u1/groups/g1")));
         assertEquals(Optional.empty(), triggers.of(admin(null, null, null)));
     }
+
+    @Test
+    void lockoutAndAccountDeletion() {
+        assertEquals(Optional.of(new RevocationTrigger.User("u1", "user-locked-out")),
+                triggers.of(event(EventType.USER_DISABLED_BY_PERMANENT_LOCKOUT, "u1", null, Map.of())));
+        assertEquals(Optional.of(new RevocationTrigger.User("u1", "account-deleted")),
+                triggers.of(event(EventType.DELETE_ACCOUNT, "u1", null, Map.of())));
+        assertEquals(Optional.empty(), triggers.of(event(EventType.USER_DISABLED_BY_TEMPORARY_LOCKOUT, "u1", null, Map.of())),
+                "a temporary lockout leaves the user's tokens valid in Keycloak too");
+    }
+
+    @Test
+    void credentialRemovedByAnAdmin() {
+        assertEquals(Optional.of(new RevocationTrigger.User("u1", "credential-removed-by-admin")),
+                triggers.of(admin(OperationType.ACTION, ResourceType.USER, "users/u1/credentials/c1")),
+                "what Keycloak 26.7 records");
+        assertEquals(Optional.of(new RevocationTrigger.User("u1", "credential-removed-by-admin")),
+                triggers.of(admin(OperationType.DELETE, ResourceType.USER, "users/u1/credentials/c1")));
+        assertEquals(Optional.empty(), new RevocationTriggers(false)
+                .of(admin(OperationType.DELETE, ResourceType.USER, "users/u1/credentials/c1")));
+        assertEquals(Optional.empty(), triggers.of(admin(OperationType.UPDATE, ResourceType.USER, "users/u1/credentials/c1/userLabel")));
+    }
+
+    @Test
+    void realmAndClientChanges() {
+        assertEquals(Optional.of(new RevocationTrigger.RealmChanged()),
+                triggers.of(admin(OperationType.UPDATE, ResourceType.REALM, null)), "realm settings saved (Set to now)");
+        assertEquals(Optional.of(new RevocationTrigger.RealmChanged()),
+                triggers.of(admin(OperationType.UPDATE, ResourceType.REALM, "")));
+        assertEquals(Optional.of(new RevocationTrigger.RealmChanged()),
+                triggers.of(admin(OperationType.ACTION, ResourceType.REALM, "push-revocation")));
+        assertEquals(Optional.of(new RevocationTrigger.ClientChanged("c-uuid", true)),
+                triggers.of(admin(OperationType.UPDATE, ResourceType.CLIENT, "clients/c-uuid")));
+        assertEquals(Optional.of(new RevocationTrigger.ClientChanged("c-uuid", false)),
+                triggers.of(admin(OperationType.CREATE, ResourceType.CLIENT, "clients/c-uuid")));
+        assertEquals(Optional.of(new RevocationTrigger.ClientChanged("c-uuid", false)),
+                triggers.of(admin(OperationType.ACTION, ResourceType.CLIENT, "clients/c-uuid/push-revocation")));
+        assertEquals(Optional.empty(), triggers.of(admin(OperationType.UPDATE, ResourceType.CLIENT_ROLE, "clients/c-uuid/roles/r")));
+        assertEquals(Optional.empty(), triggers.of(admin(OperationType.UPDATE, ResourceType.REALM, "localization/en")));
+    }
 }

@@ -24,8 +24,8 @@ import java.util.stream.Stream;
  */
 public final class DistributionKeycloak implements KeycloakServer {
 
-    /** How long a start may take: 5 minutes, or IT_START_TIMEOUT (an ISO duration, e.g. PT15M) on a crowded machine. */
-    private static final Duration START_TIMEOUT = Duration.parse(Settings.get("it.start.timeout", "IT_START_TIMEOUT", "PT5M"));
+    /** How long a start may take: 8 minutes, or IT_START_TIMEOUT (an ISO duration, e.g. PT15M) on a crowded machine. */
+    private static final Duration START_TIMEOUT = Duration.parse(Settings.get("it.start.timeout", "IT_START_TIMEOUT", "PT8M"));
 
     /** {@code kc.sh build} options of a single node (docker-compose.yml sets the same; DockerComposeTest compares). */
     public static final List<String> SINGLE_NODE_BUILD_OPTIONS = List.of("--health-enabled=true",
@@ -174,6 +174,12 @@ public final class DistributionKeycloak implements KeycloakServer {
                 options.database().scratch(options.name()), options.redisUrl(), options.redisKeyPrefix(),
                 options.providersDir(), options.realmsDir(), options.extraArgs());
         if (scratch.database().isDevFile()) {
+            // A fresh database every time: an earlier run's would keep its bootstrap admin (another password).
+            try {
+                deleteTree(Settings.workDir().resolve(options.name() + "-h2"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
             scratch = scratch.withExtraArgs("--db-url=jdbc:h2:file:"
                     + Settings.workDir().resolve(options.name() + "-h2/keycloakdb") + ";NON_KEYWORDS=VALUE");
         } else {

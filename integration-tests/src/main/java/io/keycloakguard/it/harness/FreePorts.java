@@ -3,6 +3,8 @@ package io.keycloakguard.it.harness;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.ServerSocket;
 
 /** Free TCP ports on the loopback interface. */
@@ -26,5 +28,21 @@ public final class FreePorts {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** Whether something accepts connections on 127.0.0.1:{@code port}. */
+    public static boolean isListening(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Waits until a server on {@code port} accepts connections ({@code true}) or is gone ({@code false}). */
+    public static void awaitListening(int port, boolean listening, String what) {
+        Await.until(() -> isListening(port) == listening, java.time.Duration.ofSeconds(15),
+                what + " on port " + port + (listening ? " accepts connections" : " is gone"));
     }
 }

@@ -22,6 +22,19 @@ public record KeycloakOptions(String name, int httpPort, Database database, Stri
                         "--proxy-headers=xforwarded", "--proxy-trusted-addresses=127.0.0.1"));
     }
 
+    /** The bundle JAR the harness installs in every Keycloak's {@code providers/}: exactly what operators install. */
+    public static Path bundleJar() {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(Settings.providersDir())) {
+            List<Path> jars = files.filter(f -> f.getFileName().toString().endsWith(".jar")).toList();
+            if (jars.size() != 1) {
+                throw new IllegalStateException("expected the bundle alone in " + Settings.providersDir() + ": " + jars);
+            }
+            return jars.get(0);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public KeycloakOptions withHttpPort(int port) {
         return new KeycloakOptions(name, port, database, redisUrl, redisKeyPrefix, providersDir, realmsDir, extraArgs);
     }
@@ -39,6 +52,9 @@ public record KeycloakOptions(String name, int httpPort, Database database, Stri
                 "--spi-guard-redis--default--key-prefix=" + redisKeyPrefix,
                 // Short, so tests see an outage and a recovery within a second or two.
                 "--spi-guard-redis--default--health-check-interval=1s",
+                // Records outlive their tokens by this skew (60 s in production): short, so that tests can watch a
+                // record expire right after the token it covers.
+                "--spi-guard-outbox-sink--revocation--clock-skew=5s",
                 // The audit trail's file sink (guard-audit), where the tests read and tamper with it.
                 "--spi-events-listener--guard-audit--file-path=" + auditFile());
     }

@@ -3,11 +3,8 @@ package io.keycloakguard.it.harness;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -102,21 +99,29 @@ final class ProcessRedis implements TestRedis {
 
     @Override
     public void close() {
+        if (process != null && process.isAlive()) {
+            Signals.resume(process);
+        }
         stop();
     }
 
-    private void waitUntil(boolean listening) {
-        Await.until(() -> isListening() == listening, Duration.ofSeconds(15),
-                "redis-server on port " + port + (listening ? " accepts connections" : " is gone"));
+    @Override
+    public synchronized void pause() {
+        Signals.pause(process);
     }
 
-    private boolean isListening() {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+    @Override
+    public synchronized void resume() {
+        Signals.resume(process);
+    }
+
+    @Override
+    public boolean canPause() {
+        return true;
+    }
+
+    private void waitUntil(boolean listening) {
+        FreePorts.awaitListening(port, listening, "redis-server");
     }
 
     @Override

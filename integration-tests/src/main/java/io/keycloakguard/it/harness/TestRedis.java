@@ -20,6 +20,22 @@ public interface TestRedis extends AutoCloseable {
     /** (Re)starts a private Redis on the same port. */
     void start();
 
+    /**
+     * Freezes a private Redis (SIGSTOP) without losing anything: clients' requests time out, as with a network
+     * partition, and resume where they were after {@link #resume()}. Only a {@code redis-server} process can do this.
+     */
+    default void pause() {
+        throw new UnsupportedOperationException(this + " cannot be paused");
+    }
+
+    default void resume() {
+        throw new UnsupportedOperationException(this + " cannot be resumed");
+    }
+
+    default boolean canPause() {
+        return false;
+    }
+
     @Override
     void close();
 

@@ -51,7 +51,16 @@ final class AuditRealm {
 
     /** Through another Keycloak than the suite's (a cluster node), with the suite's Redis and key prefix. */
     static AuditRealm create(GuardEnvironment env, KeycloakAdmin admin, String hint) {
-        String name = "guard-audit-" + hint + "-" + UUID.randomUUID().toString().substring(0, 6);
+        return createNamed(env, admin, "guard-audit-" + hint + "-" + UUID.randomUUID().toString().substring(0, 6));
+    }
+
+    /** Deletes this realm and creates another one with the same name (and a new id). */
+    AuditRealm recreate() {
+        admin.request().delete("/admin/realms/{realm}", name).then().statusCode(204);
+        return createNamed(env, admin, name);
+    }
+
+    private static AuditRealm createNamed(GuardEnvironment env, KeycloakAdmin admin, String name) {
         // sslRequired none: the tests act as clients on public addresses (X-Forwarded-For) over plain HTTP.
         admin.request().body(Map.of("realm", name, "enabled", true, "bruteForceProtected", false,
                         "sslRequired", "none", "eventsEnabled", true,
@@ -97,8 +106,9 @@ final class AuditRealm {
                 .then().statusCode(200).extract().jsonPath().getList("$");
     }
 
+    /** The realm's stream: keyed by the realm's id, so that a realm re-created under the same name gets a new one. */
     String streamKey() {
-        return env.keyPrefix() + "audit:{" + name + "}";
+        return env.keyPrefix() + "audit:{" + id + "}";
     }
 
     /** The realm's records in the stream, oldest first, as the JSON lines they carry. */

@@ -1,5 +1,6 @@
 package io.keycloakguard.it.devices;
 
+import io.keycloakguard.it.harness.AccountApi;
 import io.keycloakguard.it.harness.BrowserSession;
 import io.keycloakguard.it.harness.GuardEnvironment;
 import io.keycloakguard.it.harness.KeycloakGuardExtension;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -110,6 +112,50 @@ class DeviceEndpointsIT {
         given().auth().oauth2(managerToken).delete(base + "/devices/" + deviceId).then().statusCode(204);
         given().auth().oauth2(managerToken).delete(base + "/devices/" + deviceId).then().statusCode(404);
         assertEquals(0, realm.devices(user).size());
+    }
+
+    /**
+     * A token of a client given no account access (full scope off, no account roles) neither lists nor forgets the
+     * user's devices, and gets the answer Keycloak's own account API gives the same token (its devices list and
+     * ending a session); an account-audience token without account roles: 403 from both. A full token still works.
+     */
+    @Test
+    void aTokenWithoutAccountAccessIsRefusedLikeKeycloaksOwnAccountApi() {
+        String user = realm.createUser("lowtrust");
+        String username = realm.username(user);
+        String[] otp = new String[1];
+        String full = (String) realm.tokens(realm.browser("203.0.113.10"), username, otp).get("access_token");
+        String deviceId = (String) realm.devices(user).get(0).get("id");
+        String lowTrust = directGrant(AccountApi.lowTrustClient(env.admin(), realm.name, false), username, otp[0]);
+        String audienceOnly = directGrant(AccountApi.lowTrustClient(env.admin(), realm.name, true), username, otp[0]);
+
+        for (String token : List.of(lowTrust, audienceOnly)) {
+            String which = token == lowTrust ? "a low-trust token" : "an account-audience token without account roles";
+            int keycloakList = AccountApi.call(env.baseUrl(), realm.name, "GET", "/sessions/devices", token).statusCode();
+            int keycloakEnd = AccountApi.call(env.baseUrl(), realm.name, "DELETE", "/sessions/" + UUID.randomUUID(), token)
+                    .statusCode();
+            assertTrue(keycloakList == 401 || keycloakList == 403, "Keycloak's account API refuses " + which);
+            assertEquals(keycloakList, given().auth().oauth2(token).get(accountUrl()).statusCode(),
+                    "guard-devices lists devices for " + which + " as Keycloak's account API does");
+            assertEquals(keycloakEnd, given().auth().oauth2(token).delete(accountUrl() + "/" + deviceId).statusCode(),
+                    "guard-devices forgets a device for " + which + " as Keycloak's account API ends a session");
+        }
+        assertEquals(403, AccountApi.call(env.baseUrl(), realm.name, "GET", "/sessions/devices", audienceOnly).statusCode(),
+                "Keycloak: the account audience alone is not enough");
+        assertEquals(1, realm.devices(user).size(), "the device is still known");
+
+        List<Map<String, Object>> own = given().auth().oauth2(full).get(accountUrl()).then().statusCode(200)
+                .extract().jsonPath().getList("");
+        assertEquals(deviceId, own.get(0).get("id"));
+        given().auth().oauth2(full).delete(accountUrl() + "/" + deviceId).then().statusCode(204);
+    }
+
+    /** A password grant of a user with OTP set up (Keycloak's direct grant flow asks for the code). */
+    private String directGrant(String clientId, String username, String otpSecret) {
+        return given().formParam("grant_type", "password").formParam("client_id", clientId)
+                .formParam("username", username).formParam("password", DeviceRealm.PASSWORD)
+                .formParam("totp", DeviceRealm.code(otpSecret))
+                .post(Tokens.tokenEndpoint(env.baseUrl(), realm.name)).then().statusCode(200).extract().path("access_token");
     }
 
     private String token(String userId) {

@@ -45,6 +45,15 @@ final class DeviceRealm {
     }
 
     static DeviceRealm create(KeycloakAdmin admin, String baseUrl, Map<String, String> conditionConfig) {
+        return create(admin, baseUrl, conditionConfig, null);
+    }
+
+    /**
+     * With {@code limiterConfig}, "Guard: session limit" follows the recorder at the end of the forms, as
+     * docs/admin-guide.md places it: a step that can still refuse the sign-in after the recorder ran.
+     */
+    static DeviceRealm create(KeycloakAdmin admin, String baseUrl, Map<String, String> conditionConfig,
+                              Map<String, String> limiterConfig) {
         String name = "guard-devices-" + UUID.randomUUID().toString().substring(0, 6);
         // One OTP code may serve two sign-ins within its 30 s: the test signs in several times a minute.
         // sslRequired none: the tests act as clients on public addresses (X-Forwarded-For) over plain HTTP.
@@ -71,6 +80,10 @@ final class DeviceRealm {
             flows.saveConfig(condition, "new-device-" + name, conditionConfig).then().statusCode(201);
         }
         flows.addRequired(FORMS, "guard-device-recorder");
+        if (limiterConfig != null) {
+            String limiter = flows.addRequired(FORMS, "guard-session-limit");
+            flows.saveAcceptedConfig(limiter, "limit-" + name, limiterConfig);
+        }
         flows.createClient(CLIENT, REDIRECT, FLOW, null, Map.of());
         return new DeviceRealm(admin, baseUrl, name, flows, condition);
     }
@@ -139,13 +152,11 @@ final class DeviceRealm {
     }
 
     List<Map<String, Object>> devices(String userId) {
-        return admin.request().get("/admin/realms/{realm}/guard-devices/users/{id}/devices", name, userId)
-                .then().statusCode(200).extract().jsonPath().getList("");
+        return KnownDevicesAdmin.devices(admin, name, userId);
     }
 
     List<Map<String, Object>> logins(String userId) {
-        return admin.request().get("/admin/realms/{realm}/guard-devices/users/{id}/logins", name, userId)
-                .then().statusCode(200).extract().jsonPath().getList("");
+        return KnownDevicesAdmin.logins(admin, name, userId);
     }
 
     void updateConditionConfig(Map<String, String> config) {

@@ -7,11 +7,13 @@ import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
 import liquibase.resource.ClassLoaderResourceAccessor;
+import io.keycloakguard.it.harness.KeycloakOptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -73,24 +75,28 @@ class PackChangelogsIT {
     }
 
     private static void applyTwiceAndCheck(Connection connection, String schema) throws Exception {
-        List<String> changelogs = changelogsInBundle();
+        File bundle = KeycloakOptions.bundleJar().toFile();
+        List<String> changelogs = changelogsIn(bundle);
         assertEquals(3, changelogs.size(), "the bundle's changelogs: " + changelogs);
-        for (int run = 1; run <= 2; run++) {
-            for (String changelog : changelogs) {
-                Database database = DatabaseFactory.getInstance()
-                        .findCorrectDatabaseImplementation(new JdbcConnection(connection));
-                if (schema != null) {
-                    database.setDefaultSchemaName(schema);
+        // The changelogs are read from the bundle alone: the tests' class path also holds core's own JAR.
+        try (URLClassLoader bundleOnly = new URLClassLoader(new URL[]{bundle.toURI().toURL()}, ClassLoader.getPlatformClassLoader())) {
+            for (int run = 1; run <= 2; run++) {
+                for (String changelog : changelogs) {
+                    Database database = DatabaseFactory.getInstance()
+                            .findCorrectDatabaseImplementation(new JdbcConnection(connection));
+                    if (schema != null) {
+                        database.setDefaultSchemaName(schema);
+                    }
+                    // Keycloak keeps one change-log table per provider; so do we, so that runs stay independent.
+                    database.setDatabaseChangeLogTableName("DBCL_" + Integer.toHexString(changelog.hashCode()).toUpperCase(Locale.ROOT));
+                    database.setDatabaseChangeLogLockTableName("DBCLL_" + Integer.toHexString(changelog.hashCode()).toUpperCase(Locale.ROOT));
+                    Liquibase liquibase = new Liquibase(changelog, new ClassLoaderResourceAccessor(bundleOnly), database);
+                    if (run == 2) {
+                        assertTrue(liquibase.listUnrunChangeSets(new Contexts(), new LabelExpression()).isEmpty(),
+                                changelog + " has nothing left to run");
+                    }
+                    liquibase.update(new Contexts(), new LabelExpression());
                 }
-                // Keycloak keeps one change-log table per provider; so do we, so that runs stay independent.
-                database.setDatabaseChangeLogTableName("DBCL_" + Integer.toHexString(changelog.hashCode()).toUpperCase(Locale.ROOT));
-                database.setDatabaseChangeLogLockTableName("DBCLL_" + Integer.toHexString(changelog.hashCode()).toUpperCase(Locale.ROOT));
-                Liquibase liquibase = new Liquibase(changelog, new ClassLoaderResourceAccessor(), database);
-                if (run == 2) {
-                    assertTrue(liquibase.listUnrunChangeSets(new Contexts(), new LabelExpression()).isEmpty(),
-                            changelog + " has nothing left to run");
-                }
-                liquibase.update(new Contexts(), new LabelExpression());
             }
         }
         List<String> tables = tables(connection, schema);
@@ -99,12 +105,7 @@ class PackChangelogsIT {
         }
     }
 
-    private static List<String> changelogsInBundle() throws IOException, URISyntaxException {
-        java.net.URL core = PackChangelogsIT.class.getClassLoader().getResource("META-INF/keycloak-guard-changelog.xml");
-        assertTrue(core != null && core.getProtocol().equals("jar"), "the core changelog comes from a JAR: " + core);
-        String jar = core.getPath().substring(0, core.getPath().indexOf("!/"));
-        File bundle = new File(new java.net.URI(jar));
-        assertTrue(bundle.getName().endsWith(".jar"), "the tests see the bundle JAR: " + bundle);
+    private static List<String> changelogsIn(File bundle) throws IOException {
         List<String> found = new ArrayList<>();
         try (ZipFile zip = new ZipFile(bundle)) {
             zip.stream().map(e -> e.getName()).filter(n -> CHANGELOG.matcher(n).matches()).sorted().forEach(found::add);

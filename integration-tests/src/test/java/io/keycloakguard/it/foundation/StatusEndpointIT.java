@@ -11,6 +11,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -62,6 +63,48 @@ class StatusEndpointIT {
                 providers.toString());
         assertTrue(status.getBoolean("redis.reachable"), status.prettify());
         assertTrue(status.getDouble("redis.roundTripMillis") >= 0, status.prettify());
-        assertEquals(env.keyPrefix(), status.getString("redis.keyPrefix"));
+    }
+
+    /**
+     * Redis's address, database, key prefix and error texts are the server's, not a realm's: an admin of another
+     * realm with view-realm sees the realm's status but none of them; an admin of the master realm sees them.
+     */
+    @Test
+    void serverInfrastructureIsShownToMasterRealmAdminsOnly(GuardEnvironment env) {
+        String realm = "guard-status-" + UUID.randomUUID().toString().substring(0, 6);
+        env.admin().request().body(Map.of("realm", realm, "enabled", true)).post("/admin/realms").then().statusCode(201);
+        env.admin().request().body(Map.of("clientId", "status-cli", "publicClient", true, "directAccessGrantsEnabled", true))
+                .post("/admin/realms/{realm}/clients", realm).then().statusCode(201);
+        String username = KeycloakAdmin.uniqueUsername("realm-admin");
+        String userId = env.admin().createUser(realm, username, "Correct-horse-42");
+        env.admin().grantClientRole(realm, userId, "realm-management", "view-realm");
+        String token = (String) Tokens.passwordGrant(env.baseUrl(), realm, "status-cli", username, "Correct-horse-42")
+                .get("access_token");
+        String url = env.baseUrl() + "/admin/realms/" + realm + "/guard/status";
+        String redisHostPort = env.redis().url().replaceFirst("^redis://", "").replaceFirst("/.*$", "");
+
+        String asRealmAdmin = given().auth().oauth2(token).get(url).then().statusCode(200).extract().asString();
+        JsonPath realmView = JsonPath.from(asRealmAdmin);
+        assertEquals(realm, realmView.getString("realm"));
+        assertFalse(realmView.getList("providers").isEmpty(), asRealmAdmin);
+        assertTrue(realmView.getBoolean("redis.reachable"), asRealmAdmin);
+        assertTrue(realmView.getMap("outbox") != null, asRealmAdmin);
+        for (String field : List.of("target", "keyPrefix", "error", "database", "sentinels", "nodes")) {
+            assertFalse(realmView.getMap("redis").containsKey(field), "realm admin sees redis." + field + ": " + asRealmAdmin);
+        }
+        assertFalse(asRealmAdmin.contains(redisHostPort), "realm admin sees Redis's address: " + asRealmAdmin);
+        assertFalse(asRealmAdmin.contains(env.keyPrefix()), "realm admin sees the key prefix: " + asRealmAdmin);
+
+        String asMasterAdmin = env.admin().request().get("/admin/realms/{realm}/guard/status", realm)
+                .then().statusCode(200).extract().asString();
+        JsonPath masterView = JsonPath.from(asMasterAdmin);
+        assertEquals(env.keyPrefix(), masterView.getString("redis.keyPrefix"), asMasterAdmin);
+        assertTrue(masterView.getString("redis.target").contains(redisHostPort), asMasterAdmin);
+
+        String nobody = KeycloakAdmin.uniqueUsername("no-view");
+        env.admin().createUser(realm, nobody, "Correct-horse-42");
+        String nobodyToken = (String) Tokens.passwordGrant(env.baseUrl(), realm, "status-cli", nobody, "Correct-horse-42")
+                .get("access_token");
+        given().auth().oauth2(nobodyToken).get(url).then().statusCode(403);
     }
 }

@@ -10,21 +10,37 @@ import java.util.stream.Collectors;
 
 /**
  * A public client whose browser and direct-grant flows are copies of Keycloak's with "Guard: IP allow/deny
- * lists" added after the password step, configured as an admin does in the console. {@code ${client}} in a
- * config value stands for the client's id.
+ * lists" added after the password step (or first, {@link Placement}), configured as an admin does in the console.
+ * {@code ${client}} in a config value stands for the client's id.
  */
 record IpPolicyClient(NetworkRealm realm, String clientId, String redirectUri, String browserFlow, String directGrantFlow,
                       String browserExecution, String directGrantExecution, String configAlias) {
 
     static final String AUTHENTICATOR = "guard-ip-policy";
 
+    /** Where the policy goes in both flows. */
+    enum Placement {
+        /** Before any credential is checked: the place for realm and client rules (docs/network-policies.md). */
+        FIRST,
+        /** After the password step, where group rules must be (they need the user). */
+        AFTER_PASSWORD
+    }
+
     static IpPolicyClient create(NetworkRealm realm, String hint, Map<String, String> config) {
+        return create(realm, hint, config, Placement.AFTER_PASSWORD);
+    }
+
+    static IpPolicyClient create(NetworkRealm realm, String hint, Map<String, String> config, Placement placement) {
         String name = hint + "-" + UUID.randomUUID().toString().substring(0, 6);
         AuthFlows flows = new AuthFlows(realm.admin(), realm.name());
         flows.copy("browser", name + "-browser");
         String browserExecution = flows.addRequired(name + "-browser forms", AUTHENTICATOR);
         flows.copy("direct grant", name + "-dg");
         String dgExecution = flows.addRequired(name + "-dg", AUTHENTICATOR);
+        if (placement == Placement.FIRST) {
+            flows.moveFirst(name + "-browser forms", browserExecution);
+            flows.moveFirst(name + "-dg", dgExecution);
+        }
         String redirectUri = "http://127.0.0.1:9/" + name + "/callback";
         flows.createClient(name, redirectUri, name + "-browser", name + "-dg", Map.of());
         IpPolicyClient client = new IpPolicyClient(realm, name, redirectUri, name + "-browser", name + "-dg",

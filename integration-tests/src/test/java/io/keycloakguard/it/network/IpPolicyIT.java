@@ -27,7 +27,18 @@ class IpPolicyIT {
         realm = NetworkRealm.create(env, "ippolicy");
     }
 
+    /**
+     * The policy runs after the password step here (IpPolicyClient's default, as group rules need): a denial is
+     * answered exactly as a wrong password, so it tells a denied network nothing; the events say it was the policy.
+     */
     static void assertDenied(Response response) {
+        assertEquals(400, response.statusCode(), response.asString());
+        assertEquals("invalid_grant", response.jsonPath().getString("error"));
+        assertEquals("Invalid user credentials", response.jsonPath().getString("error_description"));
+    }
+
+    /** Placed first, before any password: the plain denial. */
+    static void assertPlainlyDenied(Response response) {
         assertEquals(403, response.statusCode(), response.asString());
         assertEquals("access_denied", response.jsonPath().getString("error"));
     }
@@ -136,23 +147,43 @@ class IpPolicyIT {
 
     @Test
     void theBrowserGetsTheThemedPage() {
-        // The harness talks to Keycloak from 127.0.0.1 without forwarding headers: that is the address judged.
-        IpPolicyClient client = IpPolicyClient.create(realm, "browser", Map.of("realmDeny", "127.0.0.1"));
-        String user = realm.newUser("browser");
+        // The harness talks to Keycloak from 127.0.0.1 without forwarding headers: that is the address judged. Placed
+        // first, the policy refuses before the login form is even shown.
+        IpPolicyClient client = IpPolicyClient.create(realm, "browser", Map.of("realmDeny", "127.0.0.1"),
+                IpPolicyClient.Placement.FIRST);
         BrowserSession browser = new BrowserSession(realm.env().baseUrl());
-        BrowserSession.LoginPage page = browser.openLoginPage(realm.name(), client.clientId(), client.redirectUri());
-        BrowserSession.Outcome outcome = browser.submitCredentials(page, user, NetworkRealm.PASSWORD);
+        BrowserSession.Outcome outcome = browser.open(realm.env().baseUrl() + "/realms/" + realm.name()
+                + "/protocol/openid-connect/auth?client_id=" + client.clientId() + "&response_type=code&scope=openid"
+                + "&redirect_uri=" + client.redirectUri());
         assertEquals(403, outcome.status());
         assertTrue(outcome.body().contains("guard-ip-denied"), outcome.body());
         assertTrue(outcome.body().contains("Sign-in to this application is not allowed from the network"), outcome.body());
         assertTrue(outcome.body().contains("127.0.0.1"), outcome.body());
+        assertFalse(outcome.body().contains("name=\"password\""), "no login form: " + outcome.body());
+        List<Map<String, Object>> denials = realm.clientEvents("LOGIN_ERROR", client.clientId()).stream()
+                .filter(e -> "guard_ip_denied".equals(e.get("error"))).toList();
+        assertEquals(1, denials.size(), denials.toString());
+        assertEquals("127.0.0.1", denials.get(0).get("ipAddress"));
+    }
+
+    @Test
+    void afterThePasswordTheBrowserGetsTheWrongPasswordPage() {
+        IpPolicyClient client = IpPolicyClient.create(realm, "browser-after", Map.of("realmDeny", "127.0.0.1"));
+        String user = realm.newUser("browser-after");
+        BrowserSession browser = new BrowserSession(realm.env().baseUrl());
+        BrowserSession.LoginPage page = browser.openLoginPage(realm.name(), client.clientId(), client.redirectUri());
+        BrowserSession.Outcome outcome = browser.submitCredentials(page, user, NetworkRealm.PASSWORD);
+        assertEquals(200, outcome.status());
+        assertTrue(outcome.body().contains("Invalid username or password"), outcome.body());
         assertEquals(1, denials(user).size());
+        assertEquals("invalid_user_credentials", ((Map<?, ?>) denials(user).get(0).get("details")).get("answered_as"));
         assertTrue(realm.sessions(user).isEmpty());
     }
 
     @Test
     void anInvalidConfigFailsSafeAndTheStatusEndpointNamesTheBadEntries() {
-        IpPolicyClient client = IpPolicyClient.create(realm, "badconfig", Map.of("realmAllow", "203.0.113.0/24"));
+        IpPolicyClient client = IpPolicyClient.create(realm, "badconfig", Map.of("realmAllow", "203.0.113.0/24"),
+                IpPolicyClient.Placement.FIRST);
         String user = realm.newUser("badconfig");
         assertAllowed(client.passwordGrantFrom("203.0.113.7", user));
 
@@ -181,10 +212,11 @@ class IpPolicyIT {
         NetworkRealm guarded = NetworkRealm.create(env, "ipbrute", Map.of("bruteForceProtected", true,
                 "failureFactor", 2, "permanentLockout", false, "maxFailureWaitSeconds", 900,
                 "waitIncrementSeconds", 900, "quickLoginCheckMilliSeconds", 1, "minimumQuickLoginWaitSeconds", 900));
-        IpPolicyClient client = IpPolicyClient.create(guarded, "brute", Map.of("realmDeny", "198.51.100.0/24"));
+        IpPolicyClient client = IpPolicyClient.create(guarded, "brute", Map.of("realmDeny", "198.51.100.0/24"),
+                IpPolicyClient.Placement.FIRST);
         String user = guarded.newUser("brute");
         for (int i = 0; i < 4; i++) {
-            assertDenied(client.passwordGrantFrom("198.51.100.3", user));
+            assertPlainlyDenied(client.passwordGrantFrom("198.51.100.3", user));
         }
         assertAllowed(client.passwordGrantFrom("203.0.113.3", user));
         Map<String, Object> status = guarded.admin().request()

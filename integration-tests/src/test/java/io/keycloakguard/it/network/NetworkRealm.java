@@ -69,6 +69,12 @@ record NetworkRealm(GuardEnvironment env, String name) {
                 .then().statusCode(200).extract().jsonPath().getList("");
     }
 
+    /** The stored events of a type for a client, newest first (a step before the user is known records no user). */
+    List<Map<String, Object>> clientEvents(String type, String clientId) {
+        return admin().request().get("/admin/realms/{realm}/events?type={type}&client={client}", name, type, clientId)
+                .then().statusCode(200).extract().jsonPath().getList("");
+    }
+
     Response passwordGrantFrom(String ip, String clientId, String username) {
         return given().header(XFF, ip)
                 .formParam("grant_type", "password").formParam("client_id", clientId)

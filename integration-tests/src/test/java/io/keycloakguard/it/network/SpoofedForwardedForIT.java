@@ -49,21 +49,23 @@ class SpoofedForwardedForIT {
 
     @Test
     void theDenyListAppliesToTheUntrustedPeerNotToTheSpoofedAddress() {
-        IpPolicyClient client = IpPolicyClient.create(realm, "spoof-deny", Map.of("realmDeny", UntrustedPeer.ADDRESS));
+        IpPolicyClient client = IpPolicyClient.create(realm, "spoof-deny", Map.of("realmDeny", UntrustedPeer.ADDRESS),
+                IpPolicyClient.Placement.FIRST);
         String user = realm.newUser("spoof-deny");
         UntrustedPeer.Reply denied = passwordGrantFromPeer(client.clientId(), user, SPOOFED);
         assertEquals(403, denied.status(), denied.body());
         // The same header from the trusted proxy address is honoured.
         assertEquals(200, client.passwordGrantFrom(SPOOFED, user).statusCode());
 
-        List<Map<String, Object>> denials = realm.events("LOGIN_ERROR", user);
+        List<Map<String, Object>> denials = realm.clientEvents("LOGIN_ERROR", client.clientId());
         assertEquals(1, denials.size(), denials.toString());
         assertEquals(UntrustedPeer.ADDRESS, denials.get(0).get("ipAddress"));
     }
 
     @Test
     void anAllowListCannotBeEnteredBySpoofingAnAllowedAddress() {
-        IpPolicyClient client = IpPolicyClient.create(realm, "spoof-allow", Map.of("realmAllow", "203.0.113.0/24"));
+        IpPolicyClient client = IpPolicyClient.create(realm, "spoof-allow", Map.of("realmAllow", "203.0.113.0/24"),
+                IpPolicyClient.Placement.FIRST);
         String user = realm.newUser("spoof-allow");
         UntrustedPeer.Reply denied = passwordGrantFromPeer(client.clientId(), user, SPOOFED);
         assertEquals(403, denied.status(), denied.body());

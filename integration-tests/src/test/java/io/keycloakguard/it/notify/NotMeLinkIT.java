@@ -80,7 +80,7 @@ class NotMeLinkIT {
     }
 
     @Test
-    void theLinkEndsEverySessionRevokesThemAndRequiresANewPassword() {
+    void theConfirmedLinkEndsEverySessionRevokesThemAndRemovesThePassword() {
         String username = NotifyRealm.unique("victim");
         String userId = realm.createUser(username);
         String bystanderName = NotifyRealm.unique("bystander");
@@ -95,13 +95,14 @@ class NotMeLinkIT {
             assertFalse(revocations.isRevoked(claims(tokens)));
         }
 
-        BrowserSession.Outcome page = new BrowserSession(realm.baseUrl())
-                .open(RealmSigningKey.link(realm, key.notMeToken(realm, userId, inAnHour())));
+        BrowserSession.Outcome page = NotMeClick.confirm(realm.baseUrl(),
+                RealmSigningKey.link(realm, key.notMeToken(realm, userId, inAnHour())));
 
         assertEquals(200, page.status(), page.body());
         assertTrue(page.body().contains("Signed out everywhere"), page.body());
-        assertTrue(page.body().contains("All your sessions were ended. You must choose a new password the next time you sign in."),
-                page.body());
+        // This realm sends no email: the page says who can set a new password.
+        assertTrue(page.body().contains("All your sessions were ended and your password was removed."), page.body());
+        assertTrue(page.body().contains("Ask your administrator"), page.body());
         assertEquals(List.of(), realm.sessions(userId));
         assertEquals(List.of(), realm.offlineSessions(userId));
         for (Map<String, Object> tokens : List.of(laptop, phone, offline)) {
@@ -120,17 +121,53 @@ class NotMeLinkIT {
         assertEquals("not_me", details.get("guard_event"));
         assertEquals("guard-not-me", details.get("action"));
         assertEquals("3", details.get("sessions_ended"));
+        assertEquals("true", details.get("password_removed"));
 
-        // The next sign-in asks for a new password before it lets the user in.
+        // The password the intruder knows signs nobody in any more.
         BrowserSession next = new BrowserSession(realm.baseUrl());
         BrowserSession.LoginPage login = next.openLoginPage(realm.name, NotifyRealm.CLIENT, NotifyRealm.REDIRECT);
-        BrowserSession.Outcome asked = next.submitCredentials(login, username, NotifyRealm.PASSWORD);
-        assertEquals(200, asked.status());
-        assertTrue(asked.body().contains("kc-passwd-update-form"), asked.body());
-        BrowserSession.Outcome done = next.submitForm(BrowserSession.formAction(asked.body()),
-                Map.of("password-new", NotifyRealm.NEW_PASSWORD, "password-confirm", NotifyRealm.NEW_PASSWORD));
-        assertNotNull(done.code(), done.status() + " " + done.location() + " " + done.body());
-        assertEquals(List.of(), realm.requiredActions(userId));
+        BrowserSession.Outcome refused = next.submitCredentials(login, username, NotifyRealm.PASSWORD);
+        assertEquals(200, refused.status());
+        assertFalse(refused.body().contains("kc-passwd-update-form"), refused.body());
+        assertTrue(refused.body().contains("Invalid username or password"), refused.body());
+        assertEquals(400, io.restassured.RestAssured.given().formParam("grant_type", "password")
+                .formParam("client_id", NotifyRealm.CLIENT).formParam("username", username)
+                .formParam("password", NotifyRealm.PASSWORD).post(Tokens.tokenEndpoint(realm.baseUrl(), realm.name))
+                .statusCode(), "nor through the password grant");
+    }
+
+    @Test
+    void openingTheLinkOnlyShowsAConfirmationPageAndThePostActsOnce() {
+        String username = NotifyRealm.unique("scanned-get");
+        String userId = realm.createUser(username);
+        browserLogin(username);
+        String link = RealmSigningKey.link(realm, key.notMeToken(realm, userId, inAnHour()));
+
+        // What a mail scanner that follows links does: GET, and GET again.
+        for (int i = 0; i < 2; i++) {
+            BrowserSession.Outcome page = new BrowserSession(realm.baseUrl()).open(link);
+            assertEquals(200, page.status(), page.body());
+            assertNotNull(NotMeClick.confirmAction(page.body()), "a confirmation page with a form: " + page.body());
+            assertTrue(page.body().toLowerCase().contains("method=\"post\""), page.body());
+        }
+        assertEquals(1, realm.sessions(userId).size(), "a GET ends no session");
+        assertEquals(List.of(), realm.requiredActions(userId), "a GET requires nothing");
+        assertEquals(List.of(), realm.events(userId, "EXECUTE_ACTION_TOKEN"), "a GET acts on nothing");
+
+        BrowserSession owner = new BrowserSession(realm.baseUrl());
+        String action = NotMeClick.confirmAction(owner.open(link).body());
+        BrowserSession.Outcome done = owner.submitForm(action, Map.of());
+        assertEquals(200, done.status(), done.body());
+        assertTrue(done.body().contains("All your sessions were ended"), done.body());
+        assertEquals(List.of(), realm.sessions(userId));
+        assertEquals(1, realm.events(userId, "EXECUTE_ACTION_TOKEN").size());
+
+        BrowserSession.Outcome second = new BrowserSession(realm.baseUrl()).submitForm(action, Map.of());
+        assertEquals(400, second.status(), second.body());
+        assertTrue(second.body().contains("kc-error-message"), second.body());
+        BrowserSession.Outcome reopened = new BrowserSession(realm.baseUrl()).open(link);
+        assertEquals(400, reopened.status(), "a used link shows no confirmation page again: " + reopened.body());
+        assertEquals(1, realm.events(userId, "EXECUTE_ACTION_TOKEN").size());
     }
 
     @Test
@@ -139,18 +176,18 @@ class NotMeLinkIT {
         String userId = realm.createUser(username);
         browserLogin(username);
         String link = RealmSigningKey.link(realm, key.notMeToken(realm, userId, inAnHour()));
-        assertEquals(200, new BrowserSession(realm.baseUrl()).open(link).status());
+        assertEquals(200, NotMeClick.confirm(realm.baseUrl(), link).status());
         assertEquals(List.of(), realm.sessions(userId));
-        // The user signs in again (choosing a new password) and has a session again.
+        // An admin gives the user a new password; the user signs in and has a session again.
+        realm.env.admin().request().body(Map.of("type", "password", "value", NotifyRealm.NEW_PASSWORD, "temporary", false))
+                .put("/admin/realms/{realm}/users/{id}/reset-password", realm.name, userId).then().statusCode(204);
         BrowserSession again = new BrowserSession(realm.baseUrl());
         BrowserSession.LoginPage login = again.openLoginPage(realm.name, NotifyRealm.CLIENT, NotifyRealm.REDIRECT);
-        BrowserSession.Outcome asked = again.submitCredentials(login, username, NotifyRealm.PASSWORD);
-        BrowserSession.Outcome done = again.submitForm(BrowserSession.formAction(asked.body()),
-                Map.of("password-new", NotifyRealm.NEW_PASSWORD, "password-confirm", NotifyRealm.NEW_PASSWORD));
-        assertNotNull(done.code());
+        BrowserSession.Outcome done = again.submitCredentials(login, username, NotifyRealm.NEW_PASSWORD);
+        assertNotNull(done.code(), done.status() + " " + done.body());
         assertEquals(1, realm.sessions(userId).size());
 
-        BrowserSession.Outcome second = new BrowserSession(realm.baseUrl()).open(link);
+        BrowserSession.Outcome second = NotMeClick.confirm(realm.baseUrl(), link);
 
         assertEquals(400, second.status(), second.body());
         assertTrue(second.body().contains("kc-error-message"), second.body());
@@ -168,10 +205,12 @@ class NotMeLinkIT {
         String userId = realm.createUser(username);
         browserLogin(username);
         String link = RealmSigningKey.link(realm, key.notMeToken(realm, userId, inAnHour()));
+        String action = NotMeClick.confirmAction(new BrowserSession(realm.baseUrl()).open(link).body());
+        assertNotNull(action);
 
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            Callable<Integer> click = () -> new BrowserSession(realm.baseUrl()).open(link).status();
+            Callable<Integer> click = () -> new BrowserSession(realm.baseUrl()).submitForm(action, Map.of()).status();
             List<Integer> statuses = new ArrayList<>();
             for (Future<Integer> f : pool.invokeAll(List.of(click, click))) {
                 statuses.add(f.get());
@@ -196,7 +235,8 @@ class NotMeLinkIT {
 
         assertEquals(1, realm.sessions(userId).size());
         assertEquals(List.of(), realm.requiredActions(userId));
-        assertEquals(200, new BrowserSession(realm.baseUrl()).open(link).status(), "the link still works afterwards");
+        assertEquals(200, NotMeClick.confirm(realm.baseUrl(), link).status(), "the link still works afterwards");
+        assertEquals(List.of(), realm.sessions(userId));
     }
 
     @Test
@@ -232,6 +272,12 @@ class NotMeLinkIT {
             BrowserSession.Outcome page = new BrowserSession(realm.baseUrl()).open(RealmSigningKey.link(realm, e.getValue()));
             assertEquals(400, page.status(), e.getKey() + ": " + page.body());
             assertTrue(page.body().contains("kc-error-message"), e.getKey() + ": " + page.body());
+            // The confirmation button's POST checks the key as strictly.
+            BrowserSession.Outcome posted = new BrowserSession(realm.baseUrl()).submitForm(realm.baseUrl() + "/realms/"
+                    + realm.name + "/login-actions/reset-credentials?key="
+                    + java.net.URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8), Map.of());
+            assertTrue(posted.status() == 400 || (posted.status() == 200 && !posted.body().contains("Signed out")),
+                    e.getKey() + " posted: " + posted.status() + " " + posted.body());
         }
         BrowserSession.Outcome noKey = new BrowserSession(realm.baseUrl())
                 .open(realm.baseUrl() + "/realms/" + realm.name + "/login-actions/action-token");

@@ -1,5 +1,6 @@
 package io.keycloakguard.it.notify;
 
+import io.keycloakguard.it.devices.KnownDevicesAdmin;
 import io.keycloakguard.it.harness.GuardEnvironment;
 import io.keycloakguard.it.harness.KeycloakAdmin;
 import io.keycloakguard.it.harness.SmtpServer;
@@ -20,15 +21,35 @@ final class NotifyRealm {
     static final String FROM = "guard@example.test";
 
     final GuardEnvironment env;
+    /** The Keycloak the realm lives on: the suite's, or a scratch one. */
+    final KeycloakAdmin admin;
+    final String baseUrl;
     final String name;
 
-    private NotifyRealm(GuardEnvironment env, String name) {
+    private NotifyRealm(GuardEnvironment env, KeycloakAdmin admin, String baseUrl, String name) {
         this.env = env;
+        this.admin = admin;
+        this.baseUrl = baseUrl;
         this.name = name;
     }
 
-    /** Creates the realm; with {@code smtp}, its email settings point at that server. */
+    /**
+     * Creates the realm; with {@code smtp}, its email settings point at that server. Its Frontend URL is the
+     * harness Keycloak's address: the harness runs with a dynamic hostname, and the pack puts links into emails
+     * only when the hostname or the realm's Frontend URL is configured.
+     */
     static NotifyRealm create(GuardEnvironment env, String hint, SmtpServer smtp) {
+        return create(env, hint, smtp, env.baseUrl());
+    }
+
+    /** As {@link #create}, with {@code frontendUrl} null for a realm that follows the dynamic hostname. */
+    static NotifyRealm create(GuardEnvironment env, String hint, SmtpServer smtp, String frontendUrl) {
+        return create(env, env.admin(), env.baseUrl(), hint, smtp, frontendUrl);
+    }
+
+    /** On another Keycloak than the suite's (e.g. a scratch one started with other options). */
+    static NotifyRealm create(GuardEnvironment env, KeycloakAdmin admin, String baseUrl, String hint, SmtpServer smtp,
+                              String frontendUrl) {
         String name = hint + "-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> realm = new java.util.HashMap<>(Map.of(
                 "realm", name,
@@ -43,23 +64,26 @@ final class NotifyRealm {
         if (smtp != null) {
             realm.put("smtpServer", smtp.realmSettings(FROM));
         }
-        Response response = env.admin().request().body(realm).post("/admin/realms");
+        if (frontendUrl != null) {
+            realm.put("attributes", Map.of("frontendUrl", frontendUrl));
+        }
+        Response response = admin.request().body(realm).post("/admin/realms");
         if (response.statusCode() != 201) {
             throw new IllegalStateException("Creating realm " + name + " failed: " + response.asString());
         }
-        return new NotifyRealm(env, name);
+        return new NotifyRealm(env, admin, baseUrl, name);
     }
 
     String id() {
-        return env.admin().request().get("/admin/realms/{realm}", name).then().statusCode(200).extract().path("id");
+        return admin.request().get("/admin/realms/{realm}", name).then().statusCode(200).extract().path("id");
     }
 
     String createUser(String hint) {
-        return env.admin().createUser(name, hint, PASSWORD);
+        return admin.createUser(name, hint, PASSWORD);
     }
 
     String baseUrl() {
-        return env.baseUrl();
+        return baseUrl;
     }
 
     /** A password grant with offline_access: an offline session (and its online twin). */
@@ -68,7 +92,7 @@ final class NotifyRealm {
                 .formParam("grant_type", "password").formParam("client_id", CLIENT)
                 .formParam("username", username).formParam("password", PASSWORD)
                 .formParam("scope", "openid offline_access")
-                .post(Tokens.tokenEndpoint(env.baseUrl(), name));
+                .post(Tokens.tokenEndpoint(baseUrl, name));
         if (response.statusCode() != 200) {
             throw new AssertionError("Offline login failed: " + response.statusCode() + " " + response.asString());
         }
@@ -79,49 +103,74 @@ final class NotifyRealm {
         return io.restassured.RestAssured.given()
                 .formParam("grant_type", "refresh_token").formParam("client_id", CLIENT)
                 .formParam("refresh_token", refreshToken)
-                .post(Tokens.tokenEndpoint(env.baseUrl(), name));
+                .post(Tokens.tokenEndpoint(baseUrl, name));
     }
 
     List<Map<String, Object>> sessions(String userId) {
-        return env.admin().request().get("/admin/realms/{realm}/users/{id}/sessions", name, userId)
+        return admin.request().get("/admin/realms/{realm}/users/{id}/sessions", name, userId)
                 .then().statusCode(200).extract().jsonPath().getList("");
     }
 
     List<Map<String, Object>> offlineSessions(String userId) {
-        String clientUuid = env.admin().request().get("/admin/realms/{realm}/clients?clientId={c}", name, CLIENT)
+        String clientUuid = admin.request().get("/admin/realms/{realm}/clients?clientId={c}", name, CLIENT)
                 .then().statusCode(200).extract().path("[0].id");
-        return env.admin().request()
+        return admin.request()
                 .get("/admin/realms/{realm}/users/{id}/offline-sessions/{client}", name, userId, clientUuid)
                 .then().statusCode(200).extract().jsonPath().getList("");
     }
 
     List<String> requiredActions(String userId) {
-        return env.admin().request().get("/admin/realms/{realm}/users/{id}", name, userId)
+        return admin.request().get("/admin/realms/{realm}/users/{id}", name, userId)
                 .then().statusCode(200).extract().jsonPath().getList("requiredActions");
     }
 
     List<Map<String, Object>> events(String userId, String type) {
-        return env.admin().request().get("/admin/realms/{realm}/events?user={user}&type={type}", name, userId, type)
+        return admin.request().get("/admin/realms/{realm}/events?user={user}&type={type}", name, userId, type)
                 .then().statusCode(200).extract().jsonPath().getList("");
+    }
+
+    /** The user's consents (and offline grants) as the admin console lists them. */
+    List<Map<String, Object>> consents(String userId) {
+        return admin.request().get("/admin/realms/{realm}/users/{id}/consents", name, userId)
+                .then().statusCode(200).extract().jsonPath().getList("");
+    }
+
+    List<Map<String, Object>> devices(String userId) {
+        return KnownDevicesAdmin.devices(admin, name, userId);
+    }
+
+    List<Map<String, Object>> logins(String userId) {
+        return KnownDevicesAdmin.logins(admin, name, userId);
+    }
+
+    /** Adds event listeners to the realm's (e.g. guard-audit). */
+    void addEventListeners(String... listeners) {
+        Map<?, ?> config = admin.request().get("/admin/realms/{realm}/events/config", name)
+                .then().statusCode(200).extract().as(Map.class);
+        List<Object> all = new java.util.ArrayList<>((List<?>) config.get("eventsListeners"));
+        all.addAll(List.of(listeners));
+        admin.request().body(Map.of("eventsListeners", all, "eventsEnabled", true,
+                        "enabledEventTypes", config.get("enabledEventTypes")))
+                .put("/admin/realms/{realm}/events/config", name).then().statusCode(204);
     }
 
     /** Replaces the realm's email settings. */
     void smtp(Map<String, String> settings) {
-        env.admin().request().body(Map.of("smtpServer", settings))
+        admin.request().body(Map.of("smtpServer", settings))
                 .put("/admin/realms/{realm}", name).then().statusCode(204);
     }
 
     /** Lets users exist without an email address (Keycloak's default user profile requires one). */
     @SuppressWarnings("unchecked")
     void emailOptional() {
-        Map<String, Object> profile = env.admin().request().get("/admin/realms/{realm}/users/profile", name)
+        Map<String, Object> profile = admin.request().get("/admin/realms/{realm}/users/profile", name)
                 .then().statusCode(200).extract().as(Map.class);
         for (Map<String, Object> attribute : (List<Map<String, Object>>) profile.get("attributes")) {
             if ("email".equals(attribute.get("name"))) {
                 attribute.remove("required");
             }
         }
-        env.admin().request().body(profile).put("/admin/realms/{realm}/users/profile", name).then().statusCode(200);
+        admin.request().body(profile).put("/admin/realms/{realm}/users/profile", name).then().statusCode(200);
     }
 
     /** The realm's name as Keycloak's emails show it when it has no display name. */
@@ -130,7 +179,7 @@ final class NotifyRealm {
     }
 
     void delete() {
-        env.admin().request().delete("/admin/realms/{realm}", name);
+        admin.request().delete("/admin/realms/{realm}", name);
     }
 
     static String unique(String hint) {

@@ -11,8 +11,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.RedisClient;
 
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 
 import static io.keycloakguard.it.ratelimit.RateLimitRealm.PASSWORD;
 import static io.keycloakguard.it.ratelimit.RateLimitRealm.WRONG;
@@ -23,7 +36,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The per-IP rate limit in the direct grant: failed logins of an address are counted in Redis by the
- * global event listener, and the gate at the start of the flow refuses the address at the threshold.
+ * global event listener, and the gate at the start of the flow refuses the address at the threshold. Also the two
+ * ways around a per-IP limit an attacker tries first: fresh IPv6 addresses from the /64 every home and server gets
+ * (the limit counts the network), and many attempts at once before any of them is counted (the check and the count
+ * are one step in Redis).
  */
 @ExtendWith(KeycloakGuardExtension.class)
 class IpRateLimitIT {
@@ -32,6 +48,8 @@ class IpRateLimitIT {
     static RateLimitRealm realm;
     static String user;
     static RedisClient redis;
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
 
     @BeforeAll
     static void setUp(GuardEnvironment environment) {
@@ -166,12 +184,31 @@ class IpRateLimitIT {
     @Test
     void anIpv6AddressIsOneAddressHoweverItIsWritten() {
         RateLimitedClient client = realm.directGrant("ipv6", Map.of("maxFailures", "2", "window", "1h",
-                "burstWindow", "0"));
+                "burstWindow", "0", "ipv6Prefix", "128"));
         assertWrongPassword(client.passwordGrant("2001:db8:0:0:0:0:0:7", user, WRONG));
         assertWrongPassword(client.passwordGrant("[2001:db8::7]", user, WRONG));
         assertEquals(429, client.passwordGrant("2001:DB8::0:7", user, PASSWORD).statusCode());
         assertEquals(429, client.passwordGrant("[2001:db8::7]", user, PASSWORD).statusCode());
+        // With a prefix of 128 each address is counted on its own.
         assertEquals(200, client.passwordGrant("2001:db8::8", user, PASSWORD).statusCode());
+        assertTrue(redis.exists(key("2001:db8:0:0:0:0:0:7/128")), "one key for every spelling of the address");
+    }
+
+    @Test
+    void ipv6IsCountedPerSlashSixtyFourByDefault() {
+        RateLimitedClient client = realm.directGrant("ipv6net", Map.of("maxFailures", "2", "window", "1h",
+                "burstWindow", "0"));
+        assertWrongPassword(client.passwordGrant("2001:db8:6:1::7", user, WRONG));
+        assertWrongPassword(client.passwordGrant("2001:db8:6:1:ffff::9", user, WRONG));
+        Response blocked = client.passwordGrant("2001:db8:6:1::8", user, PASSWORD);
+        assertEquals(429, blocked.statusCode(), "another address of the same /64: " + blocked.asString());
+        assertEquals(200, client.passwordGrant("2001:db8:6:2::7", user, PASSWORD).statusCode(), "another /64");
+        assertEquals(2, redis.zcard(key("2001:db8:6:1:0:0:0:0/64")));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> details = (Map<String, Object>) realm.loginErrors(client.clientId(), "guard_ip_rate_limited")
+                .get(0).get("details");
+        assertEquals("2001:db8:6:1:0:0:0:8", details.get("ip"));
+        assertEquals("2001:db8:6:1:0:0:0:0/64", details.get("counted_as"));
     }
 
     @Test
@@ -209,6 +246,65 @@ class IpRateLimitIT {
         }
     }
 
+    @Test
+    void aThousandFreshAddressesInOneIpv6SlashSixtyFourAreLimitedAsOne() {
+        // The shipped defaults: 100 a day, 10 a minute.
+        RateLimitedClient client = realm.directGrant("v6net", Map.of());
+        String network = "2001:db8:" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff)) + ":77:";
+        Set<String> addresses = new LinkedHashSet<>();
+        while (addresses.size() < 1000) {
+            ThreadLocalRandom r = ThreadLocalRandom.current();
+            addresses.add(network + Integer.toHexString(r.nextInt(0x10000)) + ":" + Integer.toHexString(r.nextInt(0x10000))
+                    + ":" + Integer.toHexString(r.nextInt(0x10000)) + ":" + Integer.toHexString(1 + r.nextInt(0xffff)));
+        }
+        Map<Integer, Long> answers = sendAll(client, new ArrayList<>(addresses), 8);
+        long tried = answers.getOrDefault(400, 0L);
+        assertTrue(tried <= 10, "at most the burst limit (10) of 1,000 fresh addresses in one /64 may try a password: "
+                + answers);
+        assertEquals(1000 - tried, answers.getOrDefault(429, 0L).longValue(), "the rest are refused: " + answers);
+    }
+
+    @Test
+    void twoHundredParallelWrongPasswordsFromOneAddressCountAtMostTheLimit() {
+        RateLimitedClient client = realm.directGrant("parallel", Map.of("maxFailures", "10", "window", "1h",
+                "burstWindow", "0"));
+        String attacker = RateLimitRealm.newAddress();
+        List<String> sameAddress = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            sameAddress.add(attacker);
+        }
+        Map<Integer, Long> answers = sendAll(client, sameAddress, 200);
+        long tried = answers.getOrDefault(400, 0L);
+        assertTrue(tried <= 10, "of 200 parallel attempts at most the limit (10) may try a password: " + answers);
+        assertEquals(200 - tried, answers.getOrDefault(429, 0L).longValue(), "the rest are refused: " + answers);
+        long counted = redis.zcard(key(attacker));
+        assertTrue(counted <= 10, "at most the limit counted: " + counted);
+    }
+
+    /** Wrong-password grants, one per address, {@code parallel} at a time; counts the answers by status. */
+    private static Map<Integer, Long> sendAll(RateLimitedClient client, List<String> addresses, int parallel) {
+        String body = "grant_type=password&client_id=" + client.clientId() + "&username=" + user + "&password="
+                + URLEncoder.encode(WRONG, StandardCharsets.UTF_8);
+        URI token = URI.create(Tokens.tokenEndpoint(env.baseUrl(), realm.name));
+        List<Integer> statuses = new ArrayList<>();
+        for (int from = 0; from < addresses.size(); from += parallel) {
+            List<CompletableFuture<HttpResponse<String>>> batch = new ArrayList<>();
+            for (String address : addresses.subList(from, Math.min(addresses.size(), from + parallel))) {
+                batch.add(HTTP.sendAsync(HttpRequest.newBuilder(token).timeout(Duration.ofSeconds(120))
+                        .header("Content-Type", "application/x-www-form-urlencoded").header("X-Forwarded-For", address)
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            for (CompletableFuture<HttpResponse<String>> f : batch) {
+                HttpResponse<String> response = f.join();
+                if (response.statusCode() == 400) {
+                    assertTrue(response.body().contains("Invalid user credentials"), response.body());
+                }
+                statuses.add(response.statusCode());
+            }
+        }
+        return statuses.stream().collect(Collectors.groupingBy(s -> s, Collectors.counting()));
+    }
+
     private RawHttp.Reply grantFromUntrustedPeer(RateLimitedClient client, String forwardedFor, String password) {
         return RawHttp.postForm("127.0.0.2", Tokens.tokenEndpoint(env.baseUrl(), realm.name),
                 Map.of("X-Forwarded-For", forwardedFor),
@@ -221,6 +317,6 @@ class IpRateLimitIT {
     }
 
     private static String key(RateLimitRealm realm, String address) {
-        return env.keyPrefix() + "ratelimit:v1:" + realm.id + ":" + address;
+        return env.keyPrefix() + "ratelimit:v2:{" + realm.id + "}:" + address;
     }
 }

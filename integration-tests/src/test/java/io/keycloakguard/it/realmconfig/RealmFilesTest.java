@@ -106,6 +106,50 @@ class RealmFilesTest {
         }
     }
 
+    /**
+     * Exact URIs only: with a wildcard, an open redirect or attacker content anywhere on the app's origin receives a
+     * victim's authorization code (docs/app-integration.md). Every shipped realm file, every client.
+     */
+    @Test
+    void noWildcardInAnyRedirectUriPostLogoutUriOrWebOrigin() throws IOException {
+        try (var files = Files.list(repositoryRoot().resolve("realm-config/src/main/resources/realms"))) {
+            for (Path file : files.toList()) {
+                List<Map<String, Object>> clients = new JsonPath(read(file)).getList("clients");
+                for (Map<String, Object> client : clients) {
+                    String where = file.getFileName() + " " + client.get("clientId");
+                    for (String key : List.of("redirectUris", "webOrigins")) {
+                        Object values = client.get(key);
+                        for (Object value : values == null ? List.of() : (List<?>) values) {
+                            assertFalse(String.valueOf(value).contains("*"), where + " " + key + ": " + value);
+                        }
+                    }
+                    Map<?, ?> attributes = (Map<?, ?>) client.get("attributes");
+                    Object postLogout = attributes == null ? null : attributes.get("post.logout.redirect.uris");
+                    if (postLogout != null) {
+                        for (String uri : String.valueOf(postLogout).split("##")) {
+                            assertFalse(uri.contains("*") || uri.equals("+"), where + " post-logout redirect URI: " + uri);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Keycloak's permanent lockout disables the account (enabled=false) after its temporary lockouts: anyone who knows
+     * a username could disable it with paced wrong passwords. The variants lock out temporarily, with a capped wait.
+     */
+    @Test
+    void bruteForceLockoutIsTemporaryWithACappedWait() {
+        for (Variant v : Variant.values()) {
+            Map<String, Object> realm = new JsonPath(read(realmFile(v))).getMap("");
+            assertEquals(true, realm.get("bruteForceProtected"), v + ": bruteForceProtected");
+            assertEquals(false, realm.get("permanentLockout"), v + ": no permanent lockout (it disables the user)");
+            int maxWait = (Integer) realm.get("maxFailureWaitSeconds");
+            assertTrue(maxWait > 0 && maxWait <= 900, v + ": the wait is capped at 15 minutes: " + maxWait);
+        }
+    }
+
     @Test
     void blocklistIsLowercaseOnePerLine() {
         List<String> lines = read(repositoryRoot().resolve(

@@ -68,11 +68,11 @@ class RealmVariantsIT {
         assertEquals("length(" + v.minPasswordLength + ") and maxLength(128) and notUsername(undefined) and notEmail(undefined)"
                 + " and passwordHistory(5) and passwordBlacklist(guard-common-passwords.txt)", realm.get("passwordPolicy"));
         assertEquals(true, realm.get("bruteForceProtected"));
-        assertEquals(true, realm.get("permanentLockout"));
-        int failureFactor = (Integer) realm.get("failureFactor");
-        int temporaryLockouts = (Integer) realm.get("maxTemporaryLockouts");
-        assertTrue(failureFactor * (temporaryLockouts + 1) <= 100,
-                "permanent lockout within NIST's 100 consecutive failures: " + failureFactor + " x " + (temporaryLockouts + 1));
+        // Temporary lockouts only: a permanent one disables the account, which anyone knowing the username could do.
+        assertEquals(false, realm.get("permanentLockout"));
+        assertEquals("MULTIPLE", realm.get("bruteForceStrategy"));
+        assertEquals(10, realm.get("failureFactor"));
+        assertEquals(900, realm.get("maxFailureWaitSeconds"));
         assertEquals("totp", realm.get("otpPolicyType"));
         assertEquals("HmacSHA1", realm.get("otpPolicyAlgorithm"));
         assertEquals(6, realm.get("otpPolicyDigits"));
@@ -90,12 +90,15 @@ class RealmVariantsIT {
         KeycloakAdmin admin = env.admin();
         // Placeholders: the URL from the harness's environment, the session limit from the file's default.
         Map<String, Object> spa = client(admin, v, "app-spa");
-        assertEquals(List.of(RealmEnvironment.APP_URL + "/*"), spa.get("redirectUris"));
+        // Exact URIs (RealmFilesTest: no wildcard anywhere); the paths from the files' defaults.
+        assertEquals(List.of(RealmEnvironment.APP_URL + "/callback"), spa.get("redirectUris"));
+        assertEquals(RealmEnvironment.APP_URL + "/", ((Map<?, ?>) spa.get("attributes")).get("post.logout.redirect.uris"));
         assertEquals(List.of(RealmEnvironment.APP_URL), spa.get("webOrigins"));
         assertEquals(true, spa.get("publicClient"));
         assertEquals("S256", ((Map<?, ?>) spa.get("attributes")).get("pkce.code.challenge.method"));
         Map<String, Object> api = client(admin, v, "app-api");
-        assertEquals(List.of(RealmEnvironment.API_URL + "/*"), api.get("redirectUris"));
+        assertEquals(List.of(RealmEnvironment.API_URL + "/callback"), api.get("redirectUris"));
+        assertEquals(RealmEnvironment.API_URL + "/", ((Map<?, ?>) api.get("attributes")).get("post.logout.redirect.uris"));
         String secret = admin.request().get("/admin/realms/{realm}/clients/{id}/client-secret", v.realm, api.get("id"))
                 .then().statusCode(200).extract().path("value");
         assertTrue(secret != null && secret.length() >= 32 && !secret.contains("$"), "a generated secret: " + secret);

@@ -3,15 +3,18 @@ package io.keycloakguard.it.revocation;
 import io.keycloakguard.it.harness.Await;
 import io.keycloakguard.it.harness.FreePorts;
 import io.keycloakguard.it.harness.TestRedis;
-import io.keycloakguard.revocation.Revocation;
+import io.keycloakguard.revocation.contract.Revocation;
 import io.keycloakguard.revocation.RevocationClient;
-import io.keycloakguard.revocation.RevocationKeys;
-import io.keycloakguard.revocation.RevocationKind;
-import io.keycloakguard.revocation.RevocationPublisher;
+import io.keycloakguard.revocation.contract.RevocationKeys;
+import io.keycloakguard.revocation.contract.RevocationKind;
+import io.keycloakguard.core.revocation.RevocationPublisher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.params.ClientKillParams;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The Redis contract v1: what the pack's publisher writes is what the resource-server client reads. */
 class RevocationFeedIT {
+
+    private static final String READER = "feed-reader";
+    private static final String READER_PASSWORD = "reader-" + UUID.randomUUID();
 
     private final String prefix = "kcguard-feed-it-" + UUID.randomUUID().toString().substring(0, 8) + ":";
     private final String realm = "feed";
@@ -104,24 +110,29 @@ class RevocationFeedIT {
 
     @Test
     void reloadsTheSnapshotWhenTheStreamNoLongerReachesBackToItsPosition() {
-        try (RevocationClient client = client()) {
+        admin(j -> j.aclSetUser(READER, "on", ">" + READER_PASSWORD, "~*", "+@read", "+@connection"));
+        try (RedisClient reader = RedisClient.builder().hostAndPort("127.0.0.1", redis.port())
+                .clientConfig(DefaultJedisClientConfig.builder().user(READER).password(READER_PASSWORD).build()).build();
+             RevocationClient client = RevocationClient.builder(reader, realm).keyPrefix(prefix)
+                     .pollBlock(Duration.ofMillis(200)).start()) {
             publisher.publish(jedis, session("before-outage"), now());
             Await.until(() -> client.isRevoked(null, "before-outage", null, null, now()), Duration.ofSeconds(20),
                     "first revocation");
             assertEquals(1, client.snapshotLoads());
 
-            redis.stop();
-            // The client retries after 0.1, 0.3, 0.7, 1.5, 3.1 and 6.3 s (doubling backoff). Between 3.5 and 6.3 s
-            // it sleeps, which leaves us time to restart Redis and rewrite the stream before it looks again.
-            Await.until(() -> client.staleness().compareTo(Duration.ofMillis(3500)) > 0, Duration.ofSeconds(20),
-                    "the client has been cut off for a while");
-            redis.start();
+            // The reader is shut out (its ACL user disabled and disconnected) while the stream is rewritten.
+            admin(j -> {
+                j.aclSetUser(READER, "off");
+                j.clientKill(ClientKillParams.clientKillParams().user(READER));
+            });
+            Await.until(() -> !client.health().connected(), Duration.ofSeconds(20), "the client is shut out");
             Revocation trimmed = session("trimmed-from-stream");
+            RevocationKeys keys = new RevocationKeys(prefix, realm);
             publisher.publish(jedis, trimmed, now());
             publisher.publish(jedis, session("still-in-stream"), now());
-            RevocationKeys keys = new RevocationKeys(prefix, realm);
             jedis.xtrim(keys.stream(), 1, false);
 
+            admin(j -> j.aclSetUser(READER, "on"));
             Await.until(() -> client.isRevoked(null, "still-in-stream", null, null, now()), Duration.ofSeconds(20),
                     "the client is back");
             assertTrue(client.isRevoked(null, "trimmed-from-stream", null, null, now()),
@@ -132,8 +143,9 @@ class RevocationFeedIT {
     }
 
     @Test
-    void resumesAfterARedisRestartAndReportsStaleness() {
-        try (RevocationClient client = RevocationClient.builder(jedis, realm).keyPrefix(prefix)
+    void resumesAfterARedisRestartAndReportsStaleness() throws Exception {
+        try (Heartbeats heartbeats = new Heartbeats();
+             RevocationClient client = RevocationClient.builder(jedis, realm).keyPrefix(prefix)
                 .pollBlock(Duration.ofMillis(200)).staleAfter(Duration.ofSeconds(1)).failClosedWhenStale(true).start()) {
             publisher.publish(jedis, session("first"), now());
             Await.until(() -> !client.isStale() && client.isRevoked(null, "first", null, null, now()), Duration.ofSeconds(20), "first revocation");
@@ -151,4 +163,64 @@ class RevocationFeedIT {
         }
     }
 
+    @Test
+    void aFeedWithoutHeartbeatIsStaleEvenWhileRedisAnswers() {
+        try (RevocationClient client = RevocationClient.builder(jedis, realm).keyPrefix(prefix)
+                .pollBlock(Duration.ofMillis(200)).staleAfter(Duration.ofSeconds(1)).failClosedWhenStale(true).start()) {
+            publisher.publish(jedis, session("known"), now());
+            Await.until(() -> client.health().connected() && client.health().ready(), Duration.ofSeconds(20), "connected");
+            assertTrue(client.isStale(), "no publisher heartbeat: the client cannot know it is up to date");
+            assertTrue(client.isRevoked(null, "anything", null, null, now()), "fail-closed rejects while stale");
+            long drainedTo = System.currentTimeMillis();
+            assertEquals(1, publisher.heartbeat(jedis, realm, drainedTo, drainedTo, "test", false));
+            Await.until(() -> !client.isStale(), Duration.ofSeconds(20), "a heartbeat makes it fresh");
+            assertFalse(client.isRevoked(null, "anything", null, null, now()));
+            assertTrue(client.isRevoked(null, "known", null, null, now()));
+        }
+    }
+
+    @Test
+    void oneEntryTheClientCannotReadDoesNotFreezeIt() {
+        try (RevocationClient client = client()) {
+            Await.until(client::isReady, Duration.ofSeconds(20), "snapshot loaded");
+            RevocationKeys keys = new RevocationKeys(prefix, realm);
+            // What a newer publisher could write: a kind this client does not know.
+            jedis.xadd(keys.stream(), StreamEntryID.NEW_ENTRY, java.util.Map.of("v", "1", "id", "x",
+                    "realm", realm, "kind", "realm", "subject", realm, "client", "", "time", String.valueOf(now()),
+                    "exp", String.valueOf(now() + 900), "reason", "future"));
+            publisher.publish(jedis, session("after-the-unknown-entry"), now());
+            Await.until(() -> client.isRevoked(null, "after-the-unknown-entry", null, null, now()), Duration.ofSeconds(20),
+                    "the entry after the unknown one is applied");
+            assertEquals(1, client.skipped());
+        }
+    }
+
+    /** ACL and client commands on a connection of its own (the pooled client has none of them). */
+    private void admin(java.util.function.Consumer<redis.clients.jedis.Jedis> commands) {
+        try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis("127.0.0.1", redis.port())) {
+            commands.accept(j);
+        }
+    }
+
+    /** Writes the realm's heartbeat every 200 ms, as Keycloak does every 2 s, ignoring a Redis that is down. */
+    private final class Heartbeats implements AutoCloseable {
+        private final java.util.concurrent.ScheduledExecutorService executor =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+
+        Heartbeats() {
+            executor.scheduleWithFixedDelay(() -> {
+                try {
+                    long t = System.currentTimeMillis();
+                    publisher.heartbeat(jedis, realm, t, t, "test", false);
+                } catch (RuntimeException e) {
+                    // Redis is down: no heartbeat, which is what the client must notice.
+                }
+            }, 0, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void close() {
+            executor.shutdownNow();
+        }
+    }
 }

@@ -214,7 +214,7 @@ class RevocationSourcesIT {
 
         HttpResponse<String> logout = browser.get(env.baseUrl() + "/realms/" + REALM
                 + "/protocol/openid-connect/logout?client_id=demo-spa&id_token_hint=" + tokens.get("id_token")
-                + "&post_logout_redirect_uri=" + URLEncoder.encode("http://127.0.0.1:3000/bye", StandardCharsets.UTF_8));
+                + "&post_logout_redirect_uri=" + URLEncoder.encode("http://127.0.0.1:3000/", StandardCharsets.UTF_8));
         assertEquals(302, logout.statusCode(), logout.body());
         assertRevokedButBystanderAccepted(user);
     }

@@ -1,5 +1,8 @@
 package io.keycloakguard.it.sessionlimits;
 
+import io.keycloakguard.it.harness.AccountApi;
+import io.keycloakguard.it.harness.Await;
+import io.keycloakguard.it.harness.AuthFlows;
 import io.keycloakguard.it.harness.GuardEnvironment;
 import io.keycloakguard.it.harness.KeycloakGuardExtension;
 import io.keycloakguard.it.harness.Tokens;
@@ -8,8 +11,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static io.keycloakguard.it.sessionlimits.SessionLimitIT.PASSWORD;
 import static io.keycloakguard.it.sessionlimits.SessionLimitIT.REALM;
@@ -75,5 +80,61 @@ class AccountSessionsIT {
         Map<String, Object> tokens = login(user);
         Tokens.logout(env.baseUrl(), REALM, "demo-cli", tokens.get("refresh_token"));
         given().auth().oauth2((String) tokens.get("access_token")).get(url()).then().statusCode(401);
+    }
+
+    /**
+     * A token of a client given no account access (full scope off, no account roles) lists and ends nothing, and
+     * gets the answer Keycloak's own account API gives the same token for its sessions; so does a token that carries
+     * the {@code account} audience but no account role (403 from both). A full token still works.
+     */
+    @Test
+    void aTokenWithoutAccountAccessIsRefusedLikeKeycloaksOwnAccountApi() {
+        String user = SessionLimitIT.newUser("account-lowtrust");
+        Map<String, Object> normal = login(user);
+        String normalSid = SessionLimitIT.sid(normal);
+        String lowTrust = (String) Tokens.passwordGrant(env.baseUrl(), REALM,
+                AccountApi.lowTrustClient(env.admin(), REALM, false), user, PASSWORD).get("access_token");
+        String audienceOnly = (String) Tokens.passwordGrant(env.baseUrl(), REALM,
+                AccountApi.lowTrustClient(env.admin(), REALM, true), user, PASSWORD).get("access_token");
+
+        for (String token : List.of(lowTrust, audienceOnly)) {
+            String which = token == lowTrust ? "a low-trust token" : "an account-audience token without account roles";
+            int keycloakList = AccountApi.call(env.baseUrl(), REALM, "GET", "/sessions", token).statusCode();
+            int keycloakEnd = AccountApi.call(env.baseUrl(), REALM, "DELETE", "/sessions/" + UUID.randomUUID(), token)
+                    .statusCode();
+            assertTrue(keycloakList == 401 || keycloakList == 403, "Keycloak's account API refuses " + which);
+            assertEquals(keycloakList, given().auth().oauth2(token).get(url()).statusCode(),
+                    "guard-account lists sessions for " + which + " as Keycloak's account API does");
+            assertEquals(keycloakEnd, given().auth().oauth2(token).delete(url() + "/" + normalSid).statusCode(),
+                    "guard-account ends a session for " + which + " as Keycloak's account API does");
+        }
+        assertEquals(403, AccountApi.call(env.baseUrl(), REALM, "GET", "/sessions", audienceOnly).statusCode(),
+                "Keycloak: the account audience alone is not enough");
+        assertTrue(SessionLimitIT.sessionIds(user).contains(normalSid), "the session survives");
+
+        String full = (String) normal.get("access_token");
+        assertEquals(200, AccountApi.call(env.baseUrl(), REALM, "GET", "/sessions", full).statusCode());
+        List<Map<String, Object>> listed = given().auth().oauth2(full).get(url()).then().statusCode(200)
+                .extract().jsonPath().getList("");
+        assertTrue(listed.stream().anyMatch(s -> normalSid.equals(s.get("id"))), listed.toString());
+    }
+
+    /** The ended session's clients hear of it (back-channel logout, sent once the request has committed). */
+    @Test
+    void anEndedSessionsClientsAreLoggedOut() throws Exception {
+        try (SessionLimitIT.LogoutReceiver receiver = SessionLimitIT.LogoutReceiver.start()) {
+            String clientId = "account-rp-" + UUID.randomUUID().toString().substring(0, 6);
+            new AuthFlows(env.admin(), REALM).createClient(clientId, "http://127.0.0.1:9/" + clientId + "/cb", null, null,
+                    receiver.clientAttributes());
+            String user = SessionLimitIT.newUser("account-rp");
+            Map<String, Object> atClient = Tokens.passwordGrant(env.baseUrl(), REALM, clientId, user, PASSWORD);
+            Map<String, Object> own = login(user);
+
+            given().auth().oauth2((String) own.get("access_token")).delete(url() + "/" + SessionLimitIT.sid(atClient))
+                    .then().statusCode(204);
+            Await.until(() -> receiver.sessionsLoggedOut().contains(SessionLimitIT.sid(atClient)), Duration.ofSeconds(15),
+                    "the client receives a back-channel logout");
+            assertEquals(List.of(SessionLimitIT.sid(own)), SessionLimitIT.sessionIds(user));
+        }
     }
 }

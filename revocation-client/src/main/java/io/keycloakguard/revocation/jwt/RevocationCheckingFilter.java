@@ -12,8 +12,10 @@ import java.io.IOException;
 
 /**
  * A Jakarta Servlet filter for resource servers: lets a request through only with a valid Keycloak access
- * token that is not revoked; answers 401 with an RFC 6750 {@code WWW-Authenticate} header otherwise. The
- * verified claims are in the request attribute {@value #CLAIMS_ATTRIBUTE}.
+ * token that is not revoked; answers 401 with an RFC 6750 {@code WWW-Authenticate} header otherwise (its
+ * {@code error_description} says "token revoked", "revocation status unknown (feed stale)" for a fail-closed client
+ * whose feed is stale, or "invalid token"), and 503 with {@code Retry-After} while a fail-open client's feed has not
+ * loaded. The verified claims are in the request attribute {@value #CLAIMS_ATTRIBUTE}.
  */
 public final class RevocationCheckingFilter implements Filter {
 
@@ -36,10 +38,20 @@ public final class RevocationCheckingFilter implements Filter {
             return;
         }
         HttpServletResponse out = (HttpServletResponse) response;
-        out.setHeader("WWW-Authenticate", result.outcome() == BearerTokenCheck.Outcome.MISSING
-                ? "Bearer"
-                : "Bearer error=\"invalid_token\", error_description=\""
-                        + (result.outcome() == BearerTokenCheck.Outcome.REVOKED ? "revoked" : "invalid") + "\"");
+        switch (result.outcome()) {
+            case MISSING -> out.setHeader("WWW-Authenticate", "Bearer");
+            case UNAVAILABLE -> {
+                out.setHeader("Retry-After", "1");
+                out.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+                return;
+            }
+            default -> out.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\", error_description=\""
+                    + switch (result.outcome()) {
+                        case REVOKED -> "token revoked";
+                        case STALE -> "revocation status unknown (feed stale)";
+                        default -> "invalid token";
+                    } + "\"");
+        }
         out.sendError(HttpServletResponse.SC_UNAUTHORIZED);
     }
 }

@@ -102,7 +102,8 @@ final class SessionLimitAuthenticator implements Authenticator {
         UserSessionsOfUser sessions = new UserSessionsOfUser(session, context.getRealm(), context.getUser());
         Optional<UserSessionModel> target = sessions.find(chosen);
         if (target.isPresent()) {
-            sessions.end(target.get(), "session-limit:user-choice");
+            // The user's lock is held until the login commits: the chosen session's clients are told after that.
+            sessions.endLoggingOutClientsAfterCommit(target.get(), "session-limit:user-choice");
             new SessionReservations(session, context.getRealm(), context.getUser()).release(chosen);
             endedEvent(context.getEvent(), chosen, "user-choice", null, -1);
         }
@@ -183,7 +184,9 @@ final class SessionLimitAuthenticator implements Authenticator {
                         existing.stream().map(UserSessionsOfUser::summary).toList(), limit.limit() - pending,
                         action);
                 for (SessionSummary victim : victims) {
-                    sessions.find(victim.id()).ifPresent(s -> sessions.end(s, "session-limit:" + reason));
+                    // Under the user's lock: the victims' clients are logged out once the login has committed.
+                    sessions.find(victim.id()).ifPresent(s -> sessions.endLoggingOutClientsAfterCommit(s,
+                            "session-limit:" + reason));
                     reservations.release(victim.id());
                     endedEvent(context.getEvent(), victim.id(), reason, limit, count);
                 }

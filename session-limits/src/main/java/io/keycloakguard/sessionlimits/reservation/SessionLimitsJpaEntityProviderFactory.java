@@ -5,6 +5,7 @@ import org.keycloak.connections.jpa.entityprovider.JpaEntityProvider;
 import org.keycloak.connections.jpa.entityprovider.JpaEntityProviderFactory;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
 import java.util.List;
@@ -48,6 +49,9 @@ public class SessionLimitsJpaEntityProviderFactory implements JpaEntityProviderF
         factory.register(event -> {
             if (event instanceof UserModel.UserRemovedEvent removed) {
                 SessionReservations.forgetUser(removed.getKeycloakSession(), removed.getUser().getId());
+            } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
+                // The realm's users go in bulk, without a UserRemovedEvent each.
+                SessionReservations.forgetRealm(removed.getKeycloakSession(), removed.getRealm().getId());
             }
         });
     }

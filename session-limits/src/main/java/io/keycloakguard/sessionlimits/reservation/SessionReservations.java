@@ -106,6 +106,12 @@ public final class SessionReservations {
         };
     }
 
+    public static void forgetRealm(KeycloakSession session, String realmId) {
+        session.getProvider(JpaConnectionProvider.class).getEntityManager()
+                .createQuery("delete from SessionReservationEntity r where r.realmId = :realm")
+                .setParameter("realm", realmId).executeUpdate();
+    }
+
     public static void forgetUser(KeycloakSession session, String userId) {
         session.getProvider(JpaConnectionProvider.class).getEntityManager()
                 .createQuery("delete from SessionReservationEntity r where r.userId = :user")

@@ -4,6 +4,7 @@ import io.keycloakguard.sessionlimits.policy.SessionSummary;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.device.DeviceActivityManager;
 import org.keycloak.models.AuthenticatedClientSessionModel;
+import io.keycloakguard.core.rest.RequestInputs;
 import io.keycloakguard.core.sessions.SessionEnding;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -108,7 +109,7 @@ public final class UserSessionsOfUser {
 
     /** The user's own session with this id (online, else offline), or empty: never another user's. */
     public Optional<UserSessionModel> find(String sessionId) {
-        if (sessionId == null || sessionId.isBlank() || sessionId.length() > 64) {
+        if (sessionId == null || sessionId.isBlank() || !RequestInputs.isLookupable(sessionId, 64)) {
             return Optional.empty();
         }
         UserSessionModel online = session.sessions().getUserSession(realm, sessionId);
@@ -122,6 +123,15 @@ public final class UserSessionsOfUser {
     /** Ends one of the user's sessions for good: see {@link SessionEnding#end}. */
     public void end(UserSessionModel target, String reason) {
         new SessionEnding(session, realm).end(user, target, reason);
+    }
+
+    /**
+     * Ends one of the user's sessions for good within this transaction, and logs its clients out once it has
+     * committed: see {@link SessionEnding#endLoggingOutClientsAfterCommit}. For the limiter, which ends sessions
+     * under the user's lock inside a login.
+     */
+    public void endLoggingOutClientsAfterCommit(UserSessionModel target, String reason) {
+        new SessionEnding(session, realm).endLoggingOutClientsAfterCommit(user, target, reason);
     }
 
     /** Sessions ended earlier in this request: see {@link SessionEnding#endedInThisRequest}. */

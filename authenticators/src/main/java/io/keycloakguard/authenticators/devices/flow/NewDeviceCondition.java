@@ -31,7 +31,7 @@ final class NewDeviceCondition implements ConditionalAuthenticator {
         NewDeviceConditionConfig config = parsed.config();
         KeycloakSession session = context.getSession();
         RealmModel realm = context.getRealm();
-        LoginFacts facts = CurrentLogin.facts(session, realm, null);
+        LoginFacts facts = CurrentLogin.facts(session, realm, user.getId(), null);
         KnownDevices devices = KnownDevices.of(session);
         boolean newDevice = Newness.isNewDevice(facts.deviceId(),
                 devices.devicesOf(realm, user.getId()).stream().map(KnownDeviceEntity::getDeviceId).toList());

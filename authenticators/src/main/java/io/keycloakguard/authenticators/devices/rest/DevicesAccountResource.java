@@ -2,9 +2,10 @@ package io.keycloakguard.authenticators.devices.rest;
 
 import io.keycloakguard.authenticators.devices.DeviceCookie;
 import io.keycloakguard.authenticators.devices.KnownDevices;
+import io.keycloakguard.core.account.AccountAccess;
+import io.keycloakguard.core.rest.RequestInputs;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotAuthorizedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -13,14 +14,14 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.services.managers.AppAuthManager;
-import org.keycloak.services.managers.AuthenticationManager;
 
 import java.util.List;
 
 /**
  * {@code /realms/{realm}/guard-devices}: the signed-in user's own known devices, listed and forgotten with
- * that user's bearer token. Another user's device id answers 404, exactly like an unknown one.
+ * that user's bearer token. Another user's device id answers 404, exactly like an unknown one. The token needs
+ * what Keycloak's own account API needs ({@link AccountAccess}): the {@code account} audience, and
+ * {@code view-profile} or {@code manage-account} to list, {@code manage-account} to forget.
  */
 public class DevicesAccountResource {
 
@@ -34,29 +35,21 @@ public class DevicesAccountResource {
     @Path("devices")
     @Produces(MediaType.APPLICATION_JSON)
     public List<DeviceView> list() {
-        AuthenticationManager.AuthResult auth = authenticate();
+        AccountAccess auth = AccountAccess.authenticate(session).requireView();
         RealmModel realm = session.getContext().getRealm();
-        String current = DeviceCookie.verifiedDeviceId(session, realm).orElse(null);
-        return KnownDevices.of(session).devicesOf(realm, auth.getUser().getId()).stream()
+        String current = DeviceCookie.verifiedDeviceId(session, realm, auth.user().getId()).orElse(null);
+        return KnownDevices.of(session).devicesOf(realm, auth.user().getId()).stream()
                 .map(d -> DeviceView.of(d, current)).toList();
     }
 
     @DELETE
     @Path("devices/{id}")
     public Response forget(@PathParam("id") String id) {
-        AuthenticationManager.AuthResult auth = authenticate();
+        AccountAccess auth = AccountAccess.authenticate(session).requireManage();
         RealmModel realm = session.getContext().getRealm();
-        if (id == null || id.length() > 36 || !KnownDevices.of(session).forget(realm, auth.getUser().getId(), id)) {
+        if (!RequestInputs.isLookupable(id, 36) || !KnownDevices.of(session).forget(realm, auth.user().getId(), id)) {
             throw new NotFoundException();
         }
         return Response.noContent().build();
-    }
-
-    private AuthenticationManager.AuthResult authenticate() {
-        AuthenticationManager.AuthResult auth = new AppAuthManager.BearerTokenAuthenticator(session).authenticate();
-        if (auth == null || auth.getUser() == null) {
-            throw new NotAuthorizedException("Bearer");
-        }
-        return auth;
     }
 }

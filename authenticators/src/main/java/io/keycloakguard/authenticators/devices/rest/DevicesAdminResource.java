@@ -1,8 +1,8 @@
 package io.keycloakguard.authenticators.devices.rest;
 
 import io.keycloakguard.authenticators.devices.KnownDevices;
+import io.keycloakguard.core.rest.RequestInputs;
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
@@ -51,10 +51,12 @@ public class DevicesAdminResource {
     @GET
     @Path("users/{userId}/logins")
     @Produces(MediaType.APPLICATION_JSON)
-    public List<LoginView> logins(@PathParam("userId") String userId, @QueryParam("max") @DefaultValue("100") int max) {
+    public List<LoginView> logins(@PathParam("userId") String userId, @QueryParam("max") String max) {
         UserModel user = user(userId);
         auth.users().requireView(user);
-        return KnownDevices.of(session).historyOf(realm, user.getId(), Math.max(1, Math.min(max, 1000))).stream()
+        // At most 1000 of the newest sign-ins; a value that is not a whole number is a 400, a larger one is 1000.
+        long most = Math.min(1000, RequestInputs.number("max", max, 100, 0, Long.MAX_VALUE));
+        return KnownDevices.of(session).historyOf(realm, user.getId(), (int) Math.max(1, most)).stream()
                 .map(LoginView::of).toList();
     }
 
@@ -63,7 +65,7 @@ public class DevicesAdminResource {
     public Response forget(@PathParam("userId") String userId, @PathParam("id") String id) {
         UserModel user = user(userId);
         auth.users().requireManage(user);
-        if (id == null || id.length() > 36 || !KnownDevices.of(session).forget(realm, user.getId(), id)) {
+        if (!RequestInputs.isLookupable(id, 36) || !KnownDevices.of(session).forget(realm, user.getId(), id)) {
             throw new NotFoundException("No such device of this user");
         }
         adminEvent.operation(OperationType.DELETE).resource(ResourceType.USER)
@@ -72,7 +74,7 @@ public class DevicesAdminResource {
     }
 
     private UserModel user(String userId) {
-        UserModel user = userId == null || userId.length() > 255 ? null : session.users().getUserById(realm, userId);
+        UserModel user = RequestInputs.isLookupable(userId, 255) ? session.users().getUserById(realm, userId) : null;
         if (user == null) {
             // Same answer whether the user does not exist or the caller may not know: checked after lookup.
             auth.users().requireQuery();

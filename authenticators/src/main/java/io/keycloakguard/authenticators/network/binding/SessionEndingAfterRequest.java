@@ -1,17 +1,13 @@
 package io.keycloakguard.authenticators.network.binding;
 
+import io.keycloakguard.core.sessions.AfterRequest;
 import io.keycloakguard.core.sessions.SessionEnding;
 import org.jboss.logging.Logger;
-import org.keycloak.common.ClientConnection;
-import org.keycloak.http.HttpRequest;
 import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
-import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
  * Ends a user session after the request's own transaction completed, committed or rolled back: a refused
@@ -50,17 +46,8 @@ final class SessionEndingAfterRequest extends AbstractKeycloakTransaction {
     }
 
     private void end() {
-        ClientConnection connection = requestContext.getConnection();
-        HttpRequest request = requestContext.getHttpRequest();
         try {
-            KeycloakModelUtils.runJobInTransaction(factory, requestContext, s -> {
-                s.getContext().setConnection(connection);
-                s.getContext().setHttpRequest(request);
-                RealmModel realm = s.realms().getRealm(realmId);
-                UserModel user = realm == null ? null : s.users().getUserById(realm, userId);
-                if (user == null) {
-                    return;
-                }
+            AfterRequest.forUser(factory, requestContext, realmId, userId, (s, realm, user) -> {
                 UserSessionModel target = offline ? s.sessions().getOfflineUserSession(realm, sessionId)
                         : s.sessions().getUserSession(realm, sessionId);
                 if (target == null && !offline) {

@@ -46,7 +46,11 @@ final class IpPolicyAuthenticator implements Authenticator {
         ParsedConfigCache.Parsed<IpPolicyConfig> parsed = configs.get(session, realm, context.getAuthenticatorConfig());
         if (!parsed.valid()) {
             context.getEvent().clone().detail("guard_event", "ip_policy.misconfigured").error(ERROR_MISCONFIGURED);
-            context.challenge(denial(context, "guardIpPolicyMisconfigured", address));
+            if (WrongPasswordAnswer.applies(context)) {
+                WrongPasswordAnswer.answer(context); // everyone is refused, but the right password must not show it
+            } else {
+                context.challenge(denial(context, "guardIpPolicyMisconfigured", address));
+            }
             return;
         }
         String clientId = context.getAuthenticationSession().getClient() == null ? null
@@ -61,7 +65,15 @@ final class IpPolicyAuthenticator implements Authenticator {
             checks.warnGroupRulesWithoutUser(realm, context.getAuthenticatorConfig(),
                     context.getTopLevelFlow() == null ? "?" : context.getTopLevelFlow().getAlias());
         }
-        // A denial is not a failed login: challenge, so the brute-force detector does not count it.
+        if (WrongPasswordAnswer.applies(context)) {
+            // After the password step a plain denial would say the password was right: answer as to a wrong one.
+            context.getEvent().clone().detail("guard_event", "ip_policy.denied").detail("reason", decision.reason())
+                    .detail("answered_as", WrongPasswordAnswer.error()).error(ERROR_DENIED);
+            WrongPasswordAnswer.answer(context);
+            return;
+        }
+        // Before any credential: the plain denial gives nothing away. A challenge, so the brute-force detector does
+        // not count it.
         context.getEvent().clone().detail("guard_event", "ip_policy.denied").detail("reason", decision.reason())
                 .error(ERROR_DENIED);
         context.challenge(denial(context, "guardIpDenied", address));
