@@ -53,7 +53,7 @@ class ReleaseCompatibilityIT {
         String user = SessionLimitIT.newUser("compat-lru");
         String first = SessionLimitIT.sid(client.login(user, PASSWORD));
 
-        Response second = client.passwordGrant(user, PASSWORD);
+        Response second = client.rightPasswordGrant(user, PASSWORD);
         assertEquals(200, second.statusCode(), "the login over the limit on Keycloak " + KeycloakVersion.underTest()
                 + ": " + second.asString());
         List<String> sessions = SessionLimitIT.sessionIds(user);

@@ -124,7 +124,7 @@ class SessionLimitIT {
         String id = userId(user);
         assertEquals(2, client.loginsAllowed(user, PASSWORD, 8));
         for (int i = 0; i < 5; i++) {
-            Response denied = client.passwordGrant(user, PASSWORD);
+            Response denied = client.rightPasswordGrant(user, PASSWORD);
             assertEquals(400, denied.statusCode());
             assertEquals("invalid_grant", denied.jsonPath().getString("error"));
             assertTrue(denied.jsonPath().getString("error_description").contains("at most 2"));
