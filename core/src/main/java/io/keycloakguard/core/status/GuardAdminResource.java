@@ -1,5 +1,6 @@
 package io.keycloakguard.core.status;
 
+import io.keycloakguard.core.compat.KeycloakCapabilities;
 import io.keycloakguard.core.config.InvalidAuthenticatorConfigs;
 import io.keycloakguard.core.net.ProxyHeaders;
 import io.keycloakguard.core.outbox.OutboxBacklog;
@@ -46,6 +47,7 @@ public class GuardAdminResource {
         status.put("outbox", OutboxBacklog.of(session, realm.getId()));
         status.put("revocationFeed", RevocationFeedStatus.of(session, realm));
         status.put("invalidConfigs", InvalidAuthenticatorConfigs.of(session, realm));
+        status.put("compatibility", KeycloakCapabilities.current().status());
         status.put("brokerLogout", BrokerLogoutStatus.of(session));
         status.put("proxy", proxy());
         addSections(status);

@@ -1,5 +1,6 @@
 package io.keycloakguard.core.status;
 
+import io.keycloakguard.core.compat.KeycloakCapabilities;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -36,6 +37,8 @@ public class GuardAdminResourceProviderFactory implements AdminRealmResourceProv
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        // Once per start, whichever realm uses the pack: what this Keycloak lacks and what the pack does instead.
+        KeycloakCapabilities.logAtStartUp();
     }
 
     @Override

@@ -36,7 +36,7 @@ public final class ContainerKeycloak implements KeycloakServer {
                 options.extraArgs());
 
         KeycloakContainer container = new KeycloakContainer(
-                "quay.io/keycloak/keycloak:" + Settings.get("it.keycloak.version", null, "26.7.0"))
+                "quay.io/keycloak/keycloak:" + KeycloakVersion.underTest())
                 .withProviderLibsFrom(jars(options.providersDir()))
                 .withAccessToHost(true)
                 .withEnabledMetrics();

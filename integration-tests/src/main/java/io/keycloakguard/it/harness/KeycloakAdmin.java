@@ -30,11 +30,14 @@ public final class KeycloakAdmin {
     /** A request with the admin's bearer token and the server's base URI. */
     public synchronized RequestSpecification request() {
         if (Instant.now().isAfter(tokenExpires)) {
+            // The lifetime counts from before the request (Keycloak may answer it late on a crowded machine), and
+            // only half of it is used: a request built now may reach Keycloak many seconds later there.
+            Instant asked = Instant.now();
             Map<String, Object> tokens = Tokens.passwordGrant(keycloak.baseUrl(), "master", "admin-cli",
                     keycloak.adminUsername(), keycloak.adminPassword());
             token = (String) tokens.get("access_token");
             int expiresIn = ((Number) tokens.get("expires_in")).intValue();
-            tokenExpires = Instant.now().plusSeconds(Math.max(5, expiresIn - 10));
+            tokenExpires = asked.plusSeconds(Math.max(1, expiresIn / 2));
         }
         return given().baseUri(keycloak.baseUrl()).auth().oauth2(token).contentType(ContentType.JSON);
     }

@@ -22,7 +22,7 @@ final class Settings {
     }
 
     static Path keycloakHome() {
-        return path("it.keycloak.home", "target/keycloak/keycloak-26.7.0");
+        return path("it.keycloak.home", "target/keycloak/keycloak-" + KeycloakVersion.underTest());
     }
 
     static Path providersDir() {

@@ -6,6 +6,7 @@ import io.keycloakguard.it.harness.KeycloakGuardExtension;
 import io.keycloakguard.it.harness.Tokens;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The admin query endpoint: view-events or 403, filters by user, type and time, and the revocation history. */
+@Tag("compat")
 @ExtendWith(KeycloakGuardExtension.class)
 class AuditEndpointIT {
 

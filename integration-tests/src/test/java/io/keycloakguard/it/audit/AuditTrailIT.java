@@ -7,6 +7,7 @@ import io.keycloakguard.it.harness.KeycloakOptions;
 import io.keycloakguard.it.harness.Tokens;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * documented fields, the file and the Redis stream hold the same chained records, and the verifier command
  * passes on them and finds each kind of tampering in a copy of the real file.
  */
+@Tag("compat")
 @ExtendWith(KeycloakGuardExtension.class)
 class AuditTrailIT {
 
@@ -48,7 +50,7 @@ class AuditTrailIT {
 
         // Failed login (direct grant, wrong password): LOGIN_ERROR, stored by Keycloak in its own transaction.
         Tokens.passwordGrantResponse(env.baseUrl(), realm.name, AuditRealm.CLIENT, username, "wrong-password")
-                .then().statusCode(400);
+                .then().statusCode(Tokens.wrongPasswordStatus());
 
         // Browser login from a public address with Firefox (LOGIN), then code to token (CODE_TO_TOKEN).
         BrowserSession browser = new BrowserSession(env.baseUrl()).userAgent(FIREFOX).forwardedFor("203.0.113.7");

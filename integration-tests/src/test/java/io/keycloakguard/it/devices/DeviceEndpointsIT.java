@@ -6,6 +6,7 @@ import io.keycloakguard.it.harness.GuardEnvironment;
 import io.keycloakguard.it.harness.KeycloakGuardExtension;
 import io.keycloakguard.it.harness.Tokens;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Users list and forget their own devices; admins see devices and history with the right permissions only. */
+@Tag("compat")
 @ExtendWith(KeycloakGuardExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeviceEndpointsIT {

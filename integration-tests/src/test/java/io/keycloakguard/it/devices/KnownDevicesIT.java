@@ -5,6 +5,7 @@ import io.keycloakguard.it.harness.GuardEnvironment;
 import io.keycloakguard.it.harness.KeycloakGuardExtension;
 import io.keycloakguard.it.harness.Tokens;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -34,6 +35,7 @@ class KnownDevicesIT {
         realm = DeviceRealm.create(env.admin(), env.baseUrl(), Map.of());
     }
 
+    @Tag("compat")
     @Test
     void devicesAndNetworksBecomeKnownAndOnlyNewOnesStepUpToOtp() {
         String userId = realm.createUser("devices");

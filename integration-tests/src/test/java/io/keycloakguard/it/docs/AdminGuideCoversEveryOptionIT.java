@@ -2,6 +2,7 @@ package io.keycloakguard.it.docs;
 
 import io.keycloakguard.it.harness.GuardEnvironment;
 import io.keycloakguard.it.harness.KeycloakGuardExtension;
+import io.keycloakguard.it.harness.KeycloakVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -243,7 +244,7 @@ class AdminGuideCoversEveryOptionIT {
     }
 
     private static Path keycloakHome() {
-        return Paths.get(System.getProperty("it.keycloak.home", "target/keycloak/keycloak-26.7.0")).toAbsolutePath();
+        return KeycloakVersion.home();
     }
 
     private static String read(String page) throws IOException {

@@ -5,6 +5,7 @@ import io.keycloakguard.it.harness.GuardEnvironment;
 import io.keycloakguard.it.harness.KeycloakAdmin;
 import io.keycloakguard.it.harness.KeycloakGuardExtension;
 import io.keycloakguard.it.harness.Tokens;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("compat")
 @ExtendWith(KeycloakGuardExtension.class)
 class LoginIT {
 
@@ -40,7 +42,7 @@ class LoginIT {
         String username = KeycloakAdmin.uniqueUsername("pw-wrong");
         env.admin().createUser(REALM, username, "Correct-horse-42");
         String error = Tokens.passwordGrantResponse(env.baseUrl(), REALM, "demo-cli", username, "wrong")
-                .then().statusCode(400).extract().path("error");
+                .then().statusCode(Tokens.wrongPasswordStatus()).extract().path("error");
         assertEquals("invalid_grant", error);
     }
 

@@ -5,6 +5,7 @@ import io.keycloakguard.it.harness.GuardEnvironment;
 import io.keycloakguard.it.harness.KeycloakGuardExtension;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -52,6 +53,7 @@ class IpPolicyIT {
                 .filter(e -> "guard_ip_denied".equals(e.get("error"))).toList();
     }
 
+    @Tag("compat")
     @Test
     void realmAllowListIpv4() {
         IpPolicyClient client = IpPolicyClient.create(realm, "allow4", Map.of("realmAllow", "203.0.113.0/24"));
@@ -89,6 +91,7 @@ class IpPolicyIT {
         assertDenied(client.passwordGrantFrom("[2001:db8:901::6]", user));
     }
 
+    @Tag("compat")
     @Test
     void realmAllowListIpv6WithDenyWinning() {
         IpPolicyClient client = IpPolicyClient.create(realm, "allow6", Map.of(

@@ -8,6 +8,7 @@ import io.keycloakguard.revocation.RevocationClient;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.RedisClient;
@@ -115,6 +116,7 @@ class NetworkBindingIT {
         assertEquals(1, realm.sessions(user.username()).size());
     }
 
+    @Tag("compat")
     @Test
     void rejectModeRefusesTheRefreshAndKeepsTheSession() {
         LoggedIn user = loginFromA("nb-reject", "reject");
@@ -166,6 +168,7 @@ class NetworkBindingIT {
         assertTrue(realm.events("REFRESH_TOKEN_ERROR", user.username()).isEmpty());
     }
 
+    @Tag("compat")
     @Test
     void endSessionModeEndsAndRevokesTheSession() {
         LoggedIn user = loginFromA("nb-end", "end");
@@ -184,6 +187,7 @@ class NetworkBindingIT {
         assertEquals(400, afterwards.statusCode(), afterwards.asString());
     }
 
+    @Tag("compat")
     @Test
     void aForgedRefreshTokenNeverEndsTheSessionItNames() {
         LoggedIn victim = loginFromA("nb-end", "victim");

@@ -13,6 +13,7 @@ import io.keycloakguard.revocation.RevocationClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
@@ -167,6 +168,7 @@ class NewDeviceEmailIT {
         }
     }
 
+    @Tag("compat")
     @Test
     void aSignInFromANewDeviceEmailsTheUserAndTheLinkEndsEverything() {
         String username = NotifyRealm.unique("owner");

@@ -2,6 +2,7 @@ package io.keycloakguard.it.ratelimit;
 
 import io.keycloakguard.it.harness.AuthFlows;
 import io.keycloakguard.it.harness.KeycloakAdmin;
+import io.keycloakguard.it.harness.Tokens;
 import io.restassured.response.Response;
 
 import java.util.HashSet;
@@ -121,9 +122,10 @@ final class RateLimitRealm {
         return events.stream().filter(e -> error.equals(e.get("error"))).toList();
     }
 
-    /** Keycloak 26.7 answers a wrong password in the direct grant with 400 invalid_grant, not 401. */
+    /** Keycloak 26.7 answers a wrong password in the direct grant with 400 invalid_grant, 26.4 and 26.5 with 401. */
     static boolean isWrongPassword(Response response) {
-        return response.statusCode() == 400 && response.asString().contains("Invalid user credentials");
+        return response.statusCode() == Tokens.wrongPasswordStatus()
+                && response.asString().contains("Invalid user credentials");
     }
 
     static void assertWrongPassword(Response response) {

@@ -9,6 +9,7 @@ import io.keycloakguard.revocation.RevocationClient;
 import io.keycloakguard.revocation.jwt.BearerTokenCheck;
 import io.keycloakguard.revocation.jwt.BearerTokenCheck.Outcome;
 import io.keycloakguard.revocation.jwt.KeycloakJwtVerifier;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.RedisClient;
@@ -35,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A resource server's whole check: the realm's JWKS, issuer, expiry, then the revocation feed. */
+@Tag("compat")
 @ExtendWith(KeycloakGuardExtension.class)
 class BearerTokenCheckIT {
 

@@ -9,6 +9,7 @@ import io.keycloakguard.it.harness.KeycloakGuardExtension;
 import io.keycloakguard.it.harness.Tokens;
 import io.keycloakguard.it.harness.UpstreamIdentityProvider;
 import io.keycloakguard.revocation.RevocationClient;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.RedisClient;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  * A logout at the external identity provider reaches Keycloak as an OIDC back-channel logout; the brokered
  * session it ends is revoked for resource servers too.
  */
+@Tag("compat")
 @ExtendWith(KeycloakGuardExtension.class)
 class RevocationBrokerLogoutIT {
 

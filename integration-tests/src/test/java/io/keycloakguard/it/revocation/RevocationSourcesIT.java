@@ -10,6 +10,7 @@ import io.keycloakguard.it.harness.Tokens;
 import io.keycloakguard.revocation.RevocationClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.RedisClient;
@@ -33,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Each revocation source, end to end: a token is issued, Keycloak revokes it, and a resource server's
  * {@link RevocationClient} on the same Redis rejects it while an untouched user's token stays accepted.
  */
+@Tag("compat")
 @ExtendWith(KeycloakGuardExtension.class)
 class RevocationSourcesIT {
 

@@ -9,6 +9,7 @@ import io.keycloakguard.it.harness.Tokens;
 import io.keycloakguard.revocation.RevocationClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
@@ -34,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** "Let the user choose": the chooser page in a real browser, and its defences against tampered posts. */
+@Tag("compat")
 @ExtendWith(KeycloakGuardExtension.class)
 class SessionChooserIT {
 
@@ -139,7 +141,8 @@ class SessionChooserIT {
         Map<String, Object> claims = Tokens.claims((String) old.get("access_token"));
         Await.until(() -> revocations.isRevoked(claims), Duration.ofSeconds(15), "the ended session is revoked");
         List<Map<String, Object>> events = env.admin().request()
-                .get("/admin/realms/{realm}/events?user={id}&type=USER_SESSION_DELETED", REALM, SessionLimitIT.userId(user))
+                .get("/admin/realms/{realm}/events?user={id}&type={type}", REALM, SessionLimitIT.userId(user),
+                        ReleaseCompatibilityIT.SESSION_ENDED_EVENT)
                 .then().statusCode(200).extract().jsonPath().getList("");
         assertTrue(events.stream().anyMatch(e -> String.valueOf(e.get("details")).contains("user-choice")
                 && String.valueOf(e.get("details")).contains(oldSid)), events.toString());

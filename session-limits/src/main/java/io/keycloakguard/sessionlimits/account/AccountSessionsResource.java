@@ -1,6 +1,7 @@
 package io.keycloakguard.sessionlimits.account;
 
 import io.keycloakguard.core.account.AccountAccess;
+import io.keycloakguard.core.compat.KeycloakCapabilities;
 import io.keycloakguard.core.lock.UserLocks;
 import io.keycloakguard.sessionlimits.sessions.UserSessionView;
 import io.keycloakguard.sessionlimits.sessions.UserSessionsOfUser;
@@ -13,7 +14,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.events.EventBuilder;
-import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
@@ -53,7 +53,7 @@ public class AccountSessionsResource {
         // Under the user's lock, as the limiter: the session's clients are logged out once this request committed.
         sessions.endLoggingOutClientsAfterCommit(target, "account:user-signed-out-session");
         new EventBuilder(realm, session, session.getContext().getConnection())
-                .event(EventType.USER_SESSION_DELETED).user(auth.user()).session(id)
+                .event(KeycloakCapabilities.current().sessionEndedEvent()).user(auth.user()).session(id)
                 .client(auth.client())
                 .detail("guard_event", "account.session_ended").detail("ended_session", id)
                 .success();

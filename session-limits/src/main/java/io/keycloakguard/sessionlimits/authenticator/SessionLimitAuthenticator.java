@@ -1,5 +1,6 @@
 package io.keycloakguard.sessionlimits.authenticator;
 
+import io.keycloakguard.core.compat.KeycloakCapabilities;
 import io.keycloakguard.core.config.ParsedConfigCache;
 import io.keycloakguard.core.lock.UserLocks;
 import io.keycloakguard.sessionlimits.config.ExceedAction;
@@ -21,7 +22,6 @@ import org.keycloak.common.util.Time;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.Errors;
-import org.keycloak.events.EventType;
 import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
@@ -363,7 +363,9 @@ final class SessionLimitAuthenticator implements Authenticator {
 
     private static void endedEvent(EventBuilder flowEvent, String endedSession, String reason, ResolvedLimit limit,
                                    int count) {
-        EventBuilder event = flowEvent.clone().event(EventType.USER_SESSION_DELETED).session(endedSession)
+        // USER_SESSION_DELETED where Keycloak has it (26.5+), else LOGOUT: never the constant itself here.
+        EventBuilder event = flowEvent.clone().event(KeycloakCapabilities.current().sessionEndedEvent())
+                .session(endedSession)
                 .detail("guard_event", "session_limit.ended").detail("reason", reason)
                 .detail("ended_session", endedSession);
         if (limit != null) {

@@ -1,5 +1,6 @@
 package io.keycloakguard.authenticators.network.binding;
 
+import io.keycloakguard.core.compat.KeycloakCapabilities;
 import io.keycloakguard.core.net.ClientAddress;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuth2Constants;
@@ -13,6 +14,8 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
+import org.keycloak.representations.AccessToken;
+import org.keycloak.representations.JsonWebToken;
 import org.keycloak.representations.RefreshToken;
 import org.keycloak.services.clientpolicy.context.TokenRefreshContext;
 import org.keycloak.services.clientpolicy.context.TokenRefreshResponseContext;
@@ -29,7 +32,7 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
  * after the rotation (TOKEN_REFRESH_RESPONSE) rolls the rotation back inconsistently on PostgreSQL and revives the
  * previous, already retired refresh token. A refresh whose session the executor cannot resolve is judged on
  * TOKEN_REFRESH_RESPONSE, after Keycloak's own checks. USERINFO_REQUEST comes after Keycloak verified the access
- * token and its session.
+ * token and its session (Keycloak 26.7; on 26.4 and 26.5 before, and the executor verifies the token itself).
  */
 final class NetworkBindingExecutor implements ClientPolicyExecutorProvider<NetworkBindingExecutorConfig> {
 
@@ -72,10 +75,14 @@ final class NetworkBindingExecutor implements ClientPolicyExecutorProvider<Netwo
             }
             case TOKEN_REFRESH_RESPONSE -> {
                 if (session.getAttribute(CHECKED_ATTRIBUTE) == null) {
-                    check(((TokenRefreshResponseContext) context).getClientSession(), Call.REFRESH);
+                    check(KeycloakCapabilities.carriesClientSession(context.getClass())
+                            ? KeycloakCapabilities.clientSessionCarriedBy(context)
+                            : issuedClientSession((TokenRefreshResponseContext) context), Call.REFRESH);
                 }
             }
-            case USERINFO_REQUEST -> check(((UserInfoRequestContext) context).getClientSession(), Call.USERINFO);
+            case USERINFO_REQUEST -> check(KeycloakCapabilities.carriesClientSession(context.getClass())
+                    ? KeycloakCapabilities.clientSessionCarriedBy(context)
+                    : verifiedClientSession((UserInfoRequestContext) context), Call.USERINFO);
             default -> {
             }
         }
@@ -92,12 +99,7 @@ final class NetworkBindingExecutor implements ClientPolicyExecutorProvider<Netwo
         if (raw == null || raw.length() > 16_384 || client == null || realm == null) {
             return null;
         }
-        RefreshToken token;
-        try {
-            token = session.tokens().decode(raw, RefreshToken.class);
-        } catch (RuntimeException e) {
-            return null;
-        }
+        RefreshToken token = decoded(raw, RefreshToken.class);
         if (token == null || !token.isActive() || token.getSessionId() == null
                 || !client.getClientId().equals(token.getIssuedFor())) {
             return null;
@@ -113,6 +115,66 @@ final class NetworkBindingExecutor implements ClientPolicyExecutorProvider<Netwo
             return null;
         }
         return userSession.getAuthenticatedClientSessionByClient(client.getId());
+    }
+
+    /**
+     * Keycloak 26.4 and 26.5 trigger USERINFO_REQUEST before they verify the access token, and hand over the raw
+     * token only: the client session of the token, if it is genuine (signed by the realm), unexpired, an access
+     * token, and its session exists and belongs to its subject; null otherwise (Keycloak then refuses it itself).
+     */
+    private AuthenticatedClientSessionModel verifiedClientSession(UserInfoRequestContext context) {
+        String raw = context.getTokenForUserInfo() == null ? null : context.getTokenForUserInfo().getToken();
+        RealmModel realm = session.getContext().getRealm();
+        if (raw == null || raw.length() > 16_384 || realm == null) {
+            return null;
+        }
+        AccessToken token = decoded(raw, AccessToken.class);
+        if (token == null || !token.isActive() || token.getSessionId() == null || token.getIssuedFor() == null
+                || !(TokenUtil.TOKEN_TYPE_BEARER.equalsIgnoreCase(token.getType())
+                || TokenUtil.TOKEN_TYPE_DPOP.equalsIgnoreCase(token.getType()))) {
+            return null;
+        }
+        UserSessionModel userSession = session.sessions().getUserSession(realm, token.getSessionId());
+        if (userSession == null) {
+            userSession = session.sessions().getOfflineUserSession(realm, token.getSessionId());
+        }
+        return clientSessionOf(realm, userSession, token.getSubject(), token.getIssuedFor());
+    }
+
+    /**
+     * Keycloak 26.4 and 26.5 give the refresh-response context no client session: the one of the tokens Keycloak
+     * has just issued (verified by Keycloak, so trusted).
+     */
+    private AuthenticatedClientSessionModel issuedClientSession(TokenRefreshResponseContext context) {
+        AccessToken token = context.getAccessTokenResponseBuilder() == null ? null
+                : context.getAccessTokenResponseBuilder().getAccessToken();
+        RealmModel realm = session.getContext().getRealm();
+        if (token == null || token.getSessionId() == null || realm == null) {
+            return null;
+        }
+        UserSessionModel userSession = context.getAccessTokenResponseBuilder().isOfflineToken()
+                ? session.sessions().getOfflineUserSession(realm, token.getSessionId())
+                : session.sessions().getUserSession(realm, token.getSessionId());
+        return clientSessionOf(realm, userSession, token.getSubject(), token.getIssuedFor());
+    }
+
+    /** The token if the realm signed it (Keycloak checks the signature), else null. */
+    private <T extends JsonWebToken> T decoded(String raw, Class<T> type) {
+        try {
+            return session.tokens().decode(raw, type);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static AuthenticatedClientSessionModel clientSessionOf(RealmModel realm, UserSessionModel userSession,
+                                                                   String subject, String clientId) {
+        if (userSession == null || userSession.getUser() == null || !userSession.getUser().getId().equals(subject)
+                || clientId == null) {
+            return null;
+        }
+        ClientModel client = realm.getClientByClientId(clientId);
+        return client == null ? null : userSession.getAuthenticatedClientSessionByClient(client.getId());
     }
 
     /** The two calls the binding guards, with the OAuth error and status each answers a refusal with. */
