@@ -128,7 +128,7 @@ final class PythonPackage {
         return app;
     }
 
-    static final class App implements AutoCloseable {
+    static final class App implements ResourceServerScenario.AppUnderTest {
         private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -179,7 +179,23 @@ final class PythonPackage {
             return get("/health/keycloak-guard", null).body();
         }
 
-        String logTail() {
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public String baseUrl() {
+            return url;
+        }
+
+        @Override
+        public String healthPath() {
+            return "/health/keycloak-guard";
+        }
+
+        @Override
+        public String logTail() {
             return Commands.logTail(name, log);
         }
 

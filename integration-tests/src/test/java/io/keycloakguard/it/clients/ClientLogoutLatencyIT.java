@@ -15,48 +15,68 @@ import java.util.Map;
 import static io.restassured.RestAssured.given;
 
 /**
- * A benchmark, not a test (off unless {@code -Dbench.spring=true}): logout → the Spring Boot example app answers
- * 401, over many logouts, per Boot line. For each session: password grant, then POST the logout and call
+ * A benchmark, not a test (off unless {@code -Dbench.clients=...}): logout → the example app of each resource-server
+ * package answers 401, over many logouts. For each session: password grant, then POST the logout and call
  * {@code GET /api/me} with the access token until the app answers 401 "token revoked"; the time is measured from
- * sending the logout and from receiving its response. Prints p50/p90/p99/max in milliseconds.
+ * sending the logout and from receiving its response. Prints p50/p90/p99/max in milliseconds per app.
+ * Apps: {@code spring-boot4}, {@code spring-boot3} (the Spring Boot example's JAR), {@code express} (the Node
+ * package from {@code npm pack}), {@code java} (revocation-client's servlet filter in Jetty), {@code python} (the
+ * FastAPI quick start under uvicorn, from the built wheel).
  *
  * <pre>
- * ./mvnw -B verify -pl integration-tests -am -Dit.test=SpringBootLogoutLatencyIT -Dbench.spring=true \
+ * ./mvnw -B verify -pl integration-tests -am -Dit.test=ClientLogoutLatencyIT -Dbench.clients=spring-boot4,spring-boot3,express,java \
  *     -Dbench.logouts=500 -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>
  */
 @ExtendWith(KeycloakGuardExtension.class)
-@EnabledIfSystemProperty(named = "bench.spring", matches = "true")
-class SpringBootLogoutLatencyIT {
+@EnabledIfSystemProperty(named = "bench.clients", matches = ".+")
+class ClientLogoutLatencyIT {
 
     @Test
     void logoutToRejection(GuardEnvironment env) throws Exception {
         int logouts = Integer.getInteger("bench.logouts", 500);
-        for (String module : System.getProperty("bench.spring.modules", "example,example-boot3").split(",")) {
+        for (String app : System.getProperty("bench.clients").split(",")) {
             // The scenario's realm and apps; the fail-open app is measured.
-            try (ResourceServerScenario scenario = ResourceServerScenario.start(env, "spring-bench",
-                    (name, settings) -> SpringBootApp.start(module, name, settings))) {
-                String username = KeycloakAdmin.uniqueUsername("bench");
-                env.admin().createUser(scenario.realm, username, ResourceServerScenario.PASSWORD);
-                ResourceServerScenario.AppUnderTest app = scenario.failOpen;
-                for (int i = 0; i < 50; i++) {
-                    measure(env, scenario.realm, username, app); // warm-up: JIT, connection pools
-                }
-                long[] fromRequest = new long[logouts];
-                long[] fromResponse = new long[logouts];
-                long[] logoutRequest = new long[logouts];
-                for (int i = 0; i < logouts; i++) {
-                    long[] sample = measure(env, scenario.realm, username, app);
-                    fromRequest[i] = sample[0];
-                    fromResponse[i] = sample[1];
-                    logoutRequest[i] = sample[0] - sample[1];
-                }
-                System.out.printf("%nLogout -> %s answers 401, over %d logouts (ms)%n", app.name(), logouts);
-                report("from sending the logout", fromRequest);
-                report("from the logout's response", fromResponse);
-                report("the logout request itself", logoutRequest);
+            try (ResourceServerScenario scenario = ResourceServerScenario.start(env, "bench-" + app, launcher(app))) {
+                measureMany(env, scenario, logouts);
             }
         }
+    }
+
+    private static ResourceServerScenario.AppLauncher launcher(String app) throws Exception {
+        return switch (app.trim()) {
+            case "spring-boot4" -> (name, settings) -> SpringBootApp.start("example", name, settings);
+            case "spring-boot3" -> (name, settings) -> SpringBootApp.start("example-boot3", name, settings);
+            case "express" -> NodePackage.packAndInstall()::start;
+            case "java" -> JavaFilterApp::start;
+            case "python" -> {
+                PythonPackage python = PythonPackage.buildAndInstall();
+                yield (name, settings) -> python.start(name, settings, 1);
+            }
+            default -> throw new IllegalArgumentException("bench.clients: unknown app " + app);
+        };
+    }
+
+    private static void measureMany(GuardEnvironment env, ResourceServerScenario scenario, int logouts) {
+        String username = KeycloakAdmin.uniqueUsername("bench");
+        env.admin().createUser(scenario.realm, username, ResourceServerScenario.PASSWORD);
+        ResourceServerScenario.AppUnderTest app = scenario.failOpen;
+        for (int i = 0; i < 50; i++) {
+            measure(env, scenario.realm, username, app); // warm-up: JIT, connection pools
+        }
+        long[] fromRequest = new long[logouts];
+        long[] fromResponse = new long[logouts];
+        long[] logoutRequest = new long[logouts];
+        for (int i = 0; i < logouts; i++) {
+            long[] sample = measure(env, scenario.realm, username, app);
+            fromRequest[i] = sample[0];
+            fromResponse[i] = sample[1];
+            logoutRequest[i] = sample[0] - sample[1];
+        }
+        System.out.printf("%nLogout -> %s answers 401, over %d logouts (ms)%n", app.name(), logouts);
+        report("from sending the logout", fromRequest);
+        report("from the logout's response", fromResponse);
+        report("the logout request itself", logoutRequest);
     }
 
     /** Nanos from sending the logout, and from its response, until the app rejects the session's token as revoked. */
