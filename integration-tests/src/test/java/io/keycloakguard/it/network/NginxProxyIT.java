@@ -79,6 +79,36 @@ class NginxProxyIT {
         assertEquals("xforwarded", proxyMode(env.admin(), realm.name), "the status endpoint names Keycloak's proxy-header mode");
     }
 
+    /**
+     * The setup docs/network-policies.md recommended before 2c7cc7c, kept as the attack it allowed: nginx appending
+     * to the client's X-Forwarded-For ({@code $proxy_add_x_forwarded_for}) in front of Keycloak with
+     * {@code --proxy-headers=xforwarded} trusting the proxy. Keycloak takes the first entry, the one the client wrote,
+     * so every IP feature judged an address the attacker chose. The documented blocks above are tested not to do this.
+     */
+    @Test
+    void theFormerlyDocumentedAppendingConfigurationLetTheClientPickItsAddress(GuardEnvironment env) {
+        Realm realm = Realm.create(env.admin(), "nginx-old");
+        try (Nginx nginx = Nginx.start("appending", "", """
+                location / {
+                    proxy_pass %s;
+                    proxy_set_header Host $http_host;
+                    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+                    proxy_set_header X-Forwarded-Proto $scheme;
+                }
+                """.formatted(env.baseUrl()))) {
+            UntrustedPeer.Reply forForgery = realm.grantThrough(nginx, realm.allowsForgery);
+            assertEquals(200, forForgery.status(), "with the old setup the policy allowing only " + FORGED
+                    + " let the client on " + CLIENT + " in: " + forForgery.body() + "\n" + nginx.log());
+            UntrustedPeer.Reply forClient = realm.grantThrough(nginx, realm.allowsClient);
+            assertEquals(403, forClient.status(), "and the policy allowing the client's real address refused it: " + forClient.body());
+        }
+        for (String block : List.of("nginx-xforwarded", "nginx-forwarded")) {
+            assertTrue(ProxyDocs.block(block).lines().map(String::strip).filter(line -> !line.startsWith("#"))
+                            .noneMatch(line -> line.contains("$proxy_add_x_forwarded_for")),
+                    "the documented block " + block + " in front of Keycloak no longer appends to the client's header");
+        }
+    }
+
     @Test
     void theForwardedConfigurationKeepsTheClientsOwnAddress(GuardEnvironment env) {
         KeycloakAdmin admin = forwardedKeycloak(env);
