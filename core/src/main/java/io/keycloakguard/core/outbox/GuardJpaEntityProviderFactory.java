@@ -1,64 +1,32 @@
 package io.keycloakguard.core.outbox;
 
-import org.keycloak.Config;
-import org.keycloak.connections.jpa.entityprovider.JpaEntityProvider;
-import org.keycloak.connections.jpa.entityprovider.JpaEntityProviderFactory;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
-import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserModel;
+import io.keycloakguard.core.audit.GuardAuditCursorEntity;
+import io.keycloakguard.core.audit.GuardAuditRecordEntity;
+import io.keycloakguard.core.jpa.GuardEntityProviderFactory;
+import io.keycloakguard.core.lock.GuardUserLockEntity;
 import io.keycloakguard.core.lock.UserLocks;
+import io.keycloakguard.core.revocation.GuardRevocationEntity;
+import org.keycloak.models.KeycloakSession;
 
 import java.util.List;
 
-/** Registers the pack's tables with Keycloak's JPA and its Liquibase changelog. */
-public class GuardJpaEntityProviderFactory implements JpaEntityProviderFactory, JpaEntityProvider {
+/** Core's tables (outbox, user locks, revocations, audit records and cursors) and their Liquibase changelog. */
+public class GuardJpaEntityProviderFactory extends GuardEntityProviderFactory {
 
     public static final String ID = "keycloak-guard";
 
-    @Override
-    public JpaEntityProvider create(KeycloakSession session) {
-        return this;
+    public GuardJpaEntityProviderFactory() {
+        super(ID, "META-INF/keycloak-guard-changelog.xml", List.of(GuardOutboxEntity.class, GuardUserLockEntity.class,
+                GuardRevocationEntity.class, GuardAuditRecordEntity.class, GuardAuditCursorEntity.class));
     }
 
     @Override
-    public List<Class<?>> getEntities() {
-        return List.of(GuardOutboxEntity.class, io.keycloakguard.core.lock.GuardUserLockEntity.class,
-                io.keycloakguard.core.revocation.GuardRevocationEntity.class,
-                io.keycloakguard.core.audit.GuardAuditRecordEntity.class, io.keycloakguard.core.audit.GuardAuditCursorEntity.class);
+    protected void forgetUser(KeycloakSession session, String userId) {
+        UserLocks.forget(session, userId);
     }
 
     @Override
-    public String getChangelogLocation() {
-        return "META-INF/keycloak-guard-changelog.xml";
-    }
-
-    @Override
-    public String getFactoryId() {
-        return ID;
-    }
-
-    @Override
-    public String getId() {
-        return ID;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-        factory.register(event -> {
-            if (event instanceof UserModel.UserRemovedEvent removed) {
-                UserLocks.forget(removed.getKeycloakSession(), removed.getUser().getId());
-            } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
-                UserLocks.forgetRealm(removed.getKeycloakSession(), removed.getRealm().getId());
-            }
-        });
-    }
-
-    @Override
-    public void close() {
+    protected void forgetRealm(KeycloakSession session, String realmId) {
+        UserLocks.forgetRealm(session, realmId);
     }
 }

@@ -1,28 +1,20 @@
 package io.keycloakguard.core.status;
 
 import io.keycloakguard.core.compat.KeycloakCapabilities;
-import org.keycloak.Config;
+import io.keycloakguard.core.rest.GuardAdminRealmResourceFactory;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
-import org.keycloak.services.resources.admin.ext.AdminRealmResourceProvider;
-import org.keycloak.services.resources.admin.ext.AdminRealmResourceProviderFactory;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 /** Mounts the pack's admin API at {@code /admin/realms/{realm}/guard}. */
-public class GuardAdminResourceProviderFactory implements AdminRealmResourceProviderFactory, AdminRealmResourceProvider {
+public class GuardAdminResourceProviderFactory extends GuardAdminRealmResourceFactory {
 
     public static final String ID = "guard";
 
-    @Override
-    public String getId() {
-        return ID;
-    }
-
-    @Override
-    public AdminRealmResourceProvider create(KeycloakSession session) {
-        return this;
+    public GuardAdminResourceProviderFactory() {
+        super(ID);
     }
 
     @Override
@@ -32,16 +24,8 @@ public class GuardAdminResourceProviderFactory implements AdminRealmResourceProv
     }
 
     @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
     public void postInit(KeycloakSessionFactory factory) {
         // Once per start, whichever realm uses the pack: what this Keycloak lacks and what the pack does instead.
         KeycloakCapabilities.logAtStartUp();
-    }
-
-    @Override
-    public void close() {
     }
 }
