@@ -1,5 +1,6 @@
 package io.keycloakguard.authenticators.notify;
 
+import io.keycloakguard.core.audit.GuardSignals;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.actiontoken.AbstractActionTokenHandler;
@@ -29,7 +30,6 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  */
 public class NotMeActionTokenHandler extends AbstractActionTokenHandler<NotMeActionToken> {
 
-    static final String GUARD_EVENT = "guard_event";
     static final String CONFIRM_TEMPLATE = "guard-not-me-confirm.ftl";
 
     private static final Logger LOG = Logger.getLogger(NotMeActionTokenHandler.class);
@@ -53,7 +53,7 @@ public class NotMeActionTokenHandler extends AbstractActionTokenHandler<NotMeAct
         // The auth session exists only to carry this click; nothing continues from it.
         new AuthenticationSessionManager(session).removeAuthenticationSession(realm, authSession, true);
 
-        EventBuilder event = tokenContext.getEvent().detail(GUARD_EVENT, "not_me");
+        EventBuilder event = tokenContext.getEvent().detail(GuardSignals.EVENT_DETAIL, GuardSignals.NOT_ME);
         boolean confirmed = "POST".equalsIgnoreCase(tokenContext.getRequest().getHttpMethod());
         // The token is marked used in Keycloak's single-use store; putIfAbsent there is atomic at once (not at
         // commit, as a database row would be), so of two confirmations only one goes on.
@@ -61,7 +61,7 @@ public class NotMeActionTokenHandler extends AbstractActionTokenHandler<NotMeAct
                 ? !session.singleUseObjects().putIfAbsent(token.serializeKey(), Math.max(1, token.getExp() - Time.currentTime()) + 60)
                 : session.singleUseObjects().contains(token.serializeKey());
         if (used) {
-            event.detail(GUARD_EVENT, "not_me.reused").error(Errors.EXPIRED_CODE);
+            event.detail(GuardSignals.EVENT_DETAIL, GuardSignals.NOT_ME_REUSED).error(Errors.EXPIRED_CODE);
             return ErrorPage.error(session, null, Response.Status.BAD_REQUEST, Messages.EXPIRED_ACTION);
         }
         if (!confirmed) {

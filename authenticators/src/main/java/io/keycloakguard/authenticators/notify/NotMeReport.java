@@ -1,5 +1,6 @@
 package io.keycloakguard.authenticators.notify;
 
+import io.keycloakguard.core.audit.GuardSignals;
 import io.keycloakguard.authenticators.devices.KnownDevices;
 import io.keycloakguard.core.audit.AuditSignals;
 import io.keycloakguard.core.revocation.Revocations;
@@ -24,7 +25,7 @@ import java.util.TreeMap;
 final class NotMeReport {
 
     static final String REASON = "not-me";
-    static final String SIGNAL = "not_me.account_secured";
+    static final String SIGNAL = GuardSignals.NOT_ME_ACCOUNT_SECURED;
 
     private final KeycloakSession session;
     private final RealmModel realm;

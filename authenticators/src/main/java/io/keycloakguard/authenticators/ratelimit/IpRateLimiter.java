@@ -1,5 +1,6 @@
 package io.keycloakguard.authenticators.ratelimit;
 
+import io.keycloakguard.core.audit.GuardSignals;
 import io.keycloakguard.core.config.ParsedConfigCache;
 import io.keycloakguard.core.flow.LoginFlows;
 import io.keycloakguard.core.net.ClientAddress;
@@ -41,7 +42,7 @@ final class IpRateLimiter {
         RealmModel realm = context.getRealm();
         ParsedConfigCache.Parsed<RateLimitConfig> parsed = IpRateLimitAuthenticatorFactory.CONFIGS.get(realm, context.getAuthenticatorConfig());
         if (!parsed.valid()) {
-            context.getEvent().clone().detail("guard_event", "ip_rate_limit.misconfigured").error(ERROR_MISCONFIGURED);
+            context.getEvent().clone().detail(GuardSignals.EVENT_DETAIL, GuardSignals.IP_RATE_LIMIT_MISCONFIGURED).error(ERROR_MISCONFIGURED);
             context.challenge(misconfigured(context));
             return false;
         }
@@ -73,7 +74,7 @@ final class IpRateLimiter {
             if (config.onRedisUnavailable() == RedisDownAction.ALLOW) {
                 return true;
             }
-            context.getEvent().clone().detail("guard_event", "ip_rate_limit.unavailable").detail("ip", address.get())
+            context.getEvent().clone().detail(GuardSignals.EVENT_DETAIL, GuardSignals.IP_RATE_LIMIT_UNAVAILABLE).detail("ip", address.get())
                     .error(ERROR_UNAVAILABLE);
             context.challenge(unavailable(context));
             return false;
@@ -82,7 +83,7 @@ final class IpRateLimiter {
             return true;
         }
         context.getEvent().clone()
-                .detail("guard_event", "ip_rate_limit.blocked")
+                .detail(GuardSignals.EVENT_DETAIL, GuardSignals.IP_RATE_LIMIT_BLOCKED)
                 .detail("ip", address.get())
                 .detail("counted_as", subject)
                 .detail("count", String.valueOf(decision.count()))

@@ -1,5 +1,6 @@
 package io.keycloakguard.core.revocation;
 
+import io.keycloakguard.core.audit.GuardSignals;
 import io.keycloakguard.core.audit.AuditSignals;
 import io.keycloakguard.core.outbox.OutboxProvider;
 import io.keycloakguard.core.outbox.OutboxSink;
@@ -159,7 +160,7 @@ public final class Revocations {
         }
         details.put("reason", r.reason());
         details.put("not_before", String.valueOf(r.time()));
-        AuditSignals.record(session, realm, "revocation.issued", userId, details);
+        AuditSignals.record(session, realm, GuardSignals.REVOCATION_ISSUED, userId, details);
     }
 
     static long now() {

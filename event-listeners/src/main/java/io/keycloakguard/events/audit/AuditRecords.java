@@ -1,5 +1,6 @@
 package io.keycloakguard.events.audit;
 
+import io.keycloakguard.core.audit.GuardSignals;
 import io.keycloakguard.core.audit.AuditSignals;
 import io.keycloakguard.core.net.IpAddresses;
 import org.keycloak.events.Event;
@@ -21,7 +22,6 @@ import java.util.TreeMap;
 final class AuditRecords {
 
     /** The event detail through which the pack's features name a security signal. */
-    static final String SIGNAL_DETAIL = "guard_event";
 
     private final AuditSettings settings;
 
@@ -110,8 +110,8 @@ final class AuditRecords {
         if (details == null) {
             return java.util.Optional.empty();
         }
-        if (details.get(SIGNAL_DETAIL) != null) {
-            return java.util.Optional.of(details.get(SIGNAL_DETAIL));
+        if (details.get(GuardSignals.EVENT_DETAIL) != null) {
+            return java.util.Optional.of(details.get(GuardSignals.EVENT_DETAIL));
         }
         if ("true".equals(details.get("guard_new_device"))) {
             return java.util.Optional.of("device.new");

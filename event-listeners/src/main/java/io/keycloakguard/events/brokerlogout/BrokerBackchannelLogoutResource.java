@@ -1,5 +1,6 @@
 package io.keycloakguard.events.brokerlogout;
 
+import io.keycloakguard.core.audit.GuardSignals;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Produces;
@@ -157,7 +158,7 @@ public class BrokerBackchannelLogoutResource {
             new EventBuilder(realm, session, session.getContext().getConnection()).event(EventType.LOGOUT)
                     .user(offline.getUser()).session(offline)
                     .detail(Details.IDENTITY_PROVIDER, alias)
-                    .detail("guard_event", "broker_backchannel_logout")
+                    .detail(GuardSignals.EVENT_DETAIL, GuardSignals.BROKER_BACKCHANNEL_LOGOUT)
                     .detail("offline", "true")
                     .success();
         }
@@ -169,7 +170,7 @@ public class BrokerBackchannelLogoutResource {
         new EventBuilder(realm, session, context.getConnection()).event(EventType.LOGOUT)
                 .user(userSession.getUser()).session(userSession)
                 .detail(Details.IDENTITY_PROVIDER, alias)
-                .detail("guard_event", "broker_backchannel_logout")
+                .detail(GuardSignals.EVENT_DETAIL, GuardSignals.BROKER_BACKCHANNEL_LOGOUT)
                 .success();
         // The IdP ended the session itself: no logout back to it.
         AuthenticationManager.backchannelLogout(session, realm, userSession, context.getUri(), context.getConnection(),

@@ -1,5 +1,6 @@
 package io.keycloakguard.sessionlimits.account;
 
+import io.keycloakguard.core.audit.GuardSignals;
 import io.keycloakguard.core.account.AccountAccess;
 import io.keycloakguard.core.compat.KeycloakCapabilities;
 import io.keycloakguard.core.lock.UserLocks;
@@ -55,7 +56,7 @@ public class AccountSessionsResource {
         new EventBuilder(realm, session, session.getContext().getConnection())
                 .event(KeycloakCapabilities.current().sessionEndedEvent()).user(auth.user()).session(id)
                 .client(auth.client())
-                .detail("guard_event", "account.session_ended").detail("ended_session", id)
+                .detail(GuardSignals.EVENT_DETAIL, GuardSignals.ACCOUNT_SESSION_ENDED).detail("ended_session", id)
                 .success();
         return Response.noContent().build();
     }

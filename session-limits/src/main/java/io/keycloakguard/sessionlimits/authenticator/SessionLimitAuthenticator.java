@@ -1,5 +1,6 @@
 package io.keycloakguard.sessionlimits.authenticator;
 
+import io.keycloakguard.core.audit.GuardSignals;
 import io.keycloakguard.core.compat.KeycloakCapabilities;
 import io.keycloakguard.core.config.ParsedConfigCache;
 import io.keycloakguard.core.lock.UserLocks;
@@ -92,7 +93,7 @@ final class SessionLimitAuthenticator implements Authenticator {
         boolean csrfValid = sameToken(authSession.getAuthNote(NOTE_CSRF), form.getFirst(FORM_CSRF));
         if (form.containsKey(FORM_CANCEL) && csrfValid) {
             clearNotes(authSession);
-            context.getEvent().detail("guard_event", "session_limit.cancelled");
+            context.getEvent().detail(GuardSignals.EVENT_DETAIL, GuardSignals.SESSION_LIMIT_CANCELLED);
             cancel(context);
             return;
         }
@@ -106,7 +107,7 @@ final class SessionLimitAuthenticator implements Authenticator {
         boolean wasOffered = offered != null && chosen != null
                 && Arrays.asList(offered.split(",")).contains(chosen);
         if (!csrfValid || !wasOffered) {
-            context.getEvent().clone().detail("guard_event", "session_limit.invalid_choice")
+            context.getEvent().clone().detail(GuardSignals.EVENT_DETAIL, GuardSignals.SESSION_LIMIT_INVALID_CHOICE)
                     .detail("reason", csrfValid ? "session not offered" : "csrf token mismatch")
                     .error(ERROR_INVALID_CHOICE);
             enforce(context, "guardSessionChooserInvalid");
@@ -140,7 +141,7 @@ final class SessionLimitAuthenticator implements Authenticator {
         context.getEvent().user(user);
         ParsedConfigCache.Parsed<SessionLimitConfig> parsed = configs.get(session, realm, context.getAuthenticatorConfig());
         if (!parsed.valid()) {
-            context.getEvent().clone().detail("guard_event", "session_limit.misconfigured").error(ERROR_MISCONFIGURED);
+            context.getEvent().clone().detail(GuardSignals.EVENT_DETAIL, GuardSignals.SESSION_LIMIT_MISCONFIGURED).error(ERROR_MISCONFIGURED);
             context.challenge(denial(context, "guardSessionLimitMisconfigured", 0));
             return;
         }
@@ -196,7 +197,7 @@ final class SessionLimitAuthenticator implements Authenticator {
         switch (action) {
             case DENY -> {
                 enforcementEvent(context.getEvent().clone(), limit, count)
-                        .detail("guard_event", "session_limit.denied").error(ERROR_LIMIT_REACHED);
+                        .detail(GuardSignals.EVENT_DETAIL, GuardSignals.SESSION_LIMIT_DENIED).error(ERROR_LIMIT_REACHED);
                 context.challenge(denial(context, "guardSessionLimitReached", limit.limit()));
             }
             case END_LEAST_RECENTLY_ACTIVE, END_OLDEST -> {
@@ -366,7 +367,7 @@ final class SessionLimitAuthenticator implements Authenticator {
         // USER_SESSION_DELETED where Keycloak has it (26.5+), else LOGOUT: never the constant itself here.
         EventBuilder event = flowEvent.clone().event(KeycloakCapabilities.current().sessionEndedEvent())
                 .session(endedSession)
-                .detail("guard_event", "session_limit.ended").detail("reason", reason)
+                .detail(GuardSignals.EVENT_DETAIL, GuardSignals.SESSION_LIMIT_ENDED).detail("reason", reason)
                 .detail("ended_session", endedSession);
         if (limit != null) {
             enforcementEvent(event, limit, count);

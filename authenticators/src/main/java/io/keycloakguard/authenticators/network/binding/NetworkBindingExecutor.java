@@ -1,5 +1,6 @@
 package io.keycloakguard.authenticators.network.binding;
 
+import io.keycloakguard.core.audit.GuardSignals;
 import io.keycloakguard.core.compat.KeycloakCapabilities;
 import io.keycloakguard.core.net.ClientAddress;
 import jakarta.ws.rs.core.Response;
@@ -216,7 +217,7 @@ final class NetworkBindingExecutor implements ClientPolicyExecutorProvider<Netwo
                 .client(clientSession.getClient())
                 .user(userSession.getUser())
                 .session(userSession)
-                .detail("guard_event", "network_binding.mismatch")
+                .detail(GuardSignals.EVENT_DETAIL, GuardSignals.NETWORK_BINDING_MISMATCH)
                 .detail("session_ip", sessionIp == null ? "unknown" : sessionIp)
                 .detail("request_ip", requestIp)
                 .detail("reason", verdict.detail())

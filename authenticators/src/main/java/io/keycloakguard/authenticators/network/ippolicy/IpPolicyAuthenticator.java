@@ -1,5 +1,6 @@
 package io.keycloakguard.authenticators.network.ippolicy;
 
+import io.keycloakguard.core.audit.GuardSignals;
 import io.keycloakguard.core.config.ParsedConfigCache;
 import io.keycloakguard.core.net.ClientAddress;
 import io.keycloakguard.core.net.IpAddresses;
@@ -45,7 +46,7 @@ final class IpPolicyAuthenticator implements Authenticator {
         String address = ClientAddress.of(session);
         ParsedConfigCache.Parsed<IpPolicyConfig> parsed = configs.get(session, realm, context.getAuthenticatorConfig());
         if (!parsed.valid()) {
-            context.getEvent().clone().detail("guard_event", "ip_policy.misconfigured").error(ERROR_MISCONFIGURED);
+            context.getEvent().clone().detail(GuardSignals.EVENT_DETAIL, GuardSignals.IP_POLICY_MISCONFIGURED).error(ERROR_MISCONFIGURED);
             if (WrongPasswordAnswer.applies(context)) {
                 WrongPasswordAnswer.answer(context); // everyone is refused, but the right password must not show it
             } else {
@@ -67,14 +68,14 @@ final class IpPolicyAuthenticator implements Authenticator {
         }
         if (WrongPasswordAnswer.applies(context)) {
             // After the password step a plain denial would say the password was right: answer as to a wrong one.
-            context.getEvent().clone().detail("guard_event", "ip_policy.denied").detail("reason", decision.reason())
+            context.getEvent().clone().detail(GuardSignals.EVENT_DETAIL, GuardSignals.IP_POLICY_DENIED).detail("reason", decision.reason())
                     .detail("answered_as", WrongPasswordAnswer.error()).error(ERROR_DENIED);
             WrongPasswordAnswer.answer(context);
             return;
         }
         // Before any credential: the plain denial gives nothing away. A challenge, so the brute-force detector does
         // not count it.
-        context.getEvent().clone().detail("guard_event", "ip_policy.denied").detail("reason", decision.reason())
+        context.getEvent().clone().detail(GuardSignals.EVENT_DETAIL, GuardSignals.IP_POLICY_DENIED).detail("reason", decision.reason())
                 .error(ERROR_DENIED);
         context.challenge(denial(context, "guardIpDenied", address));
     }
