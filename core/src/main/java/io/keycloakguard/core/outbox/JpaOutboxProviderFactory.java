@@ -109,7 +109,7 @@ public class JpaOutboxProviderFactory implements OutboxProviderFactory {
             entry.setPayload(payload);
             entry.setCreatedAt(now);
             entry.setNextAttemptAt(now);
-            OutboxDrainer.em(session).persist(entry);
+            OutboxStore.em(session).persist(entry);
             addedByTopic.merge(topic, 1, Integer::sum);
         }
     }

@@ -18,12 +18,12 @@ public final class OutboxBacklog {
 
     /** Across all realms. */
     static Map<String, Topic> all(KeycloakSession session) {
-        return collect(OutboxDrainer.em(session).createQuery("select e.topic, count(e), min(e.createdAt)"
+        return collect(OutboxStore.em(session).createQuery("select e.topic, count(e), min(e.createdAt)"
                 + " from GuardOutboxEntity e group by e.topic", Object[].class).getResultList());
     }
 
     public static Map<String, Topic> of(KeycloakSession session, String realmId) {
-        EntityManager em = OutboxDrainer.em(session);
+        EntityManager em = OutboxStore.em(session);
         List<Object[]> rows = em.createQuery("select e.topic, count(e), min(e.createdAt) from GuardOutboxEntity e"
                         + " where e.realmId = :realmId group by e.topic", Object[].class)
                 .setParameter("realmId", realmId)

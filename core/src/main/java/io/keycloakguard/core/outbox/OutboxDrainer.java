@@ -1,9 +1,6 @@
 package io.keycloakguard.core.outbox;
 
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.TypedQuery;
 import org.jboss.logging.Logger;
-import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.utils.KeycloakModelUtils;
@@ -11,7 +8,6 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 import io.keycloakguard.core.concurrent.DaemonScheduler;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +22,9 @@ import java.util.stream.Collectors;
 /**
  * Moves outbox rows to their sinks: right after a commit that added rows (the fast path) and every
  * {@code drain-interval} (the safety net for sink outages and for rows a dead node left behind).
- * Several nodes drain the same table: a node claims a row with a conditional update before delivering
- * it, so two nodes deliver the same row only if a claim expired, and sinks are idempotent for that case.
+ * Several nodes drain the same table: a node claims a row ({@link OutboxStore}) before delivering it, so two
+ * nodes deliver the same row only if a claim expired, and sinks are idempotent for that case. A failed delivery
+ * waits out a {@link Backoff}.
  *
  * <p>Two lanes, each with a thread of its own: topics whose sink delivers at once (revocations) and all others
  * (audit). A revocation then never waits behind a pass that chains and ships a large audit batch.
@@ -36,20 +33,9 @@ final class OutboxDrainer {
 
     private static final Logger LOG = Logger.getLogger(OutboxDrainer.class);
 
-    // Plain JPQL, not named queries: Keycloak's Quarkus build registers provider entities more than once.
-    // Ordered by the due time: IDX_GUARD_OUTBOX_TOPIC_DUE (topic, due time) for the at-once lane, IDX_GUARD_OUTBOX_DUE
-    // for the other, so that a batch costs the same with a backlog of millions.
-    private static final String DUE = "select e from GuardOutboxEntity e"
-            + " where e.nextAttemptAt <= :now and (e.claimedUntil is null or e.claimedUntil < :now)";
-    private static final String DUE_ORDER = " order by e.nextAttemptAt";
-    // One statement claims the whole batch; the pass's own claim id tells which of the rows this pass won.
-    private static final String CLAIM = "update GuardOutboxEntity e set e.claimedBy = :claim, e.claimedUntil = :until"
-            + " where e.id in :ids and (e.claimedUntil is null or e.claimedUntil < :now)";
-    private static final String WON = "select e.id from GuardOutboxEntity e where e.id in :ids and e.claimedBy = :claim";
-    private static final String DELETE = "delete from GuardOutboxEntity e where e.id in :ids";
-
     private final KeycloakSessionFactory sessionFactory;
     private final OutboxSettings settings;
+    private final Backoff backoff;
     private final String node = "node-" + UUID.randomUUID().toString().substring(0, 8);
     static final long GATHER_MILLIS = 200;
 
@@ -62,6 +48,7 @@ final class OutboxDrainer {
     OutboxDrainer(KeycloakSessionFactory sessionFactory, OutboxSettings settings, OutboxMetrics metrics) {
         this.sessionFactory = sessionFactory;
         this.settings = settings;
+        this.backoff = Backoff.of(settings);
         this.metrics = metrics;
     }
 
@@ -72,11 +59,11 @@ final class OutboxDrainer {
         atOnceTopics = sinks.stream().filter(OutboxSinkFactory::deliverAtOnce).map(OutboxSinkFactory::getId)
                 .collect(Collectors.toUnmodifiableSet());
         // Rows of a topic without a sink go to the gathered lane, which retries them with a warning.
-        gathered = new Lane("keycloak-guard-outbox", atOnceTopics.isEmpty() ? "" : " and e.topic not in :topics",
-                GATHER_MILLIS, true);
+        gathered = new Lane("keycloak-guard-outbox", atOnceTopics.isEmpty() ? OutboxStore.Topics.ALL
+                : OutboxStore.Topics.ALL_BUT, GATHER_MILLIS, true);
         gathered.start();
         if (!atOnceTopics.isEmpty()) {
-            atOnce = new Lane("keycloak-guard-outbox-now", " and e.topic in :topics", 0, false);
+            atOnce = new Lane("keycloak-guard-outbox-now", OutboxStore.Topics.ONLY, 0, false);
             atOnce.start();
         }
     }
@@ -110,10 +97,8 @@ final class OutboxDrainer {
             lane.executor.schedule(() -> {
                 try {
                     long now = System.currentTimeMillis();
-                    KeycloakModelUtils.runJobInTransaction(sessionFactory, session -> em(session).createQuery(
-                                    "update GuardOutboxEntity e set e.nextAttemptAt = :now"
-                                            + " where e.topic in :topics and e.nextAttemptAt > :now")
-                            .setParameter("now", now).setParameter("topics", atOnceTopics).executeUpdate());
+                    KeycloakModelUtils.runJobInTransaction(sessionFactory,
+                            session -> new OutboxStore(session).makeDue(atOnceTopics, now));
                 } catch (RuntimeException e) {
                     LOG.debugf(e, "Could not make waiting rows due");
                 }
@@ -134,14 +119,14 @@ final class OutboxDrainer {
     /** A thread that drains the rows of some topics. */
     private final class Lane {
 
-        private final String topicCondition;
+        private final OutboxStore.Topics topics;
         private final long delayMillis;
         private final boolean refreshesBacklog;
         private final ScheduledExecutorService executor;
         private final AtomicBoolean queued = new AtomicBoolean();
 
-        Lane(String threadName, String topicCondition, long delayMillis, boolean refreshesBacklog) {
-            this.topicCondition = topicCondition;
+        Lane(String threadName, OutboxStore.Topics topics, long delayMillis, boolean refreshesBacklog) {
+            this.topics = topics;
             this.delayMillis = delayMillis;
             this.refreshesBacklog = refreshesBacklog;
             this.executor = DaemonScheduler.named(threadName);
@@ -192,37 +177,9 @@ final class OutboxDrainer {
     }
 
     private List<OutboxRecord> claimDue(KeycloakSession session, Lane lane) {
-        EntityManager em = em(session);
         long now = System.currentTimeMillis();
-        TypedQuery<GuardOutboxEntity> query = em.createQuery(DUE + lane.topicCondition + DUE_ORDER, GuardOutboxEntity.class)
-                .setParameter("now", now)
-                .setMaxResults(settings.batchSize());
-        if (!lane.topicCondition.isEmpty()) {
-            query.setParameter("topics", atOnceTopics);
-        }
-        List<GuardOutboxEntity> due = query.getResultList();
-        if (due.isEmpty()) {
-            return List.of();
-        }
-        List<String> ids = due.stream().map(GuardOutboxEntity::getId).toList();
-        String claim = node + ":" + UUID.randomUUID();
-        em.createQuery(CLAIM)
-                .setParameter("claim", claim)
-                .setParameter("until", now + settings.claimTimeout().toMillis())
-                .setParameter("ids", ids)
-                .setParameter("now", now)
-                .executeUpdate();
-        Set<String> won = new HashSet<>(em.createQuery(WON, String.class)
-                .setParameter("ids", ids)
-                .setParameter("claim", claim)
-                .getResultList());
-        List<OutboxRecord> claimed = new ArrayList<>();
-        for (GuardOutboxEntity entry : due) {
-            if (won.contains(entry.getId())) {
-                claimed.add(OutboxRecord.of(entry));
-            }
-        }
-        return claimed;
+        return new OutboxStore(session).claimDue(lane.topics, atOnceTopics, now, settings.batchSize(),
+                node + ":" + UUID.randomUUID(), now + settings.claimTimeout().toMillis());
     }
 
     private void deliver(String topic, List<OutboxRecord> records) {
@@ -239,39 +196,15 @@ final class OutboxDrainer {
                 LOG.warnf("Keycloak Guard: delivering '%s' records failed (%s); they stay in the outbox and are retried",
                         topic, e.getMessage());
             }
-            KeycloakModelUtils.runJobInTransaction(sessionFactory, session -> release(session, records));
+            long now = System.currentTimeMillis();
+            KeycloakModelUtils.runJobInTransaction(sessionFactory,
+                    session -> new OutboxStore(session).release(records, now, backoff));
             return;
         }
         metrics.delivered(topic, records.size());
         if (failingTopics.remove(topic)) {
             LOG.infof("Keycloak Guard: delivering '%s' records works again", topic);
         }
-        KeycloakModelUtils.runJobInTransaction(sessionFactory, session ->
-                em(session).createQuery(DELETE)
-                        .setParameter("ids", records.stream().map(OutboxRecord::id).toList())
-                        .executeUpdate());
-    }
-
-    /** Unclaims failed rows and pushes their next attempt back, doubling up to max-backoff. */
-    private void release(KeycloakSession session, List<OutboxRecord> records) {
-        EntityManager em = em(session);
-        long now = System.currentTimeMillis();
-        for (OutboxRecord r : records) {
-            GuardOutboxEntity entry = em.find(GuardOutboxEntity.class, r.id());
-            if (entry == null) {
-                continue;
-            }
-            int attempts = entry.getAttempts() + 1;
-            long backoff = Math.min(settings.maxBackoff().toMillis(),
-                    settings.drainInterval().toMillis() << Math.min(attempts, 20));
-            entry.setAttempts(attempts);
-            entry.setNextAttemptAt(now + backoff);
-            entry.setClaimedBy(null);
-            entry.setClaimedUntil(null);
-        }
-    }
-
-    static EntityManager em(KeycloakSession session) {
-        return session.getProvider(JpaConnectionProvider.class).getEntityManager();
+        KeycloakModelUtils.runJobInTransaction(sessionFactory, session -> new OutboxStore(session).delete(records));
     }
 }
