@@ -2,25 +2,19 @@ package io.keycloakguard.authenticators.ratelimit;
 
 import io.keycloakguard.core.config.ParsedConfigCache;
 import io.keycloakguard.core.config.AuthenticatorConfigValidation;
-import org.keycloak.Config;
+import io.keycloakguard.core.flow.GuardAuthenticatorFactory;
 import org.keycloak.authentication.Authenticator;
-import org.keycloak.authentication.AuthenticatorFactory;
-import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.AuthenticatorConfigModel;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.ProviderConfigProperty;
 
 import java.util.List;
 
 /** "Guard: per-IP login rate limit": the gate at the start of a flow (direct grant; or a browser flow's forms). */
-public class IpRateLimitAuthenticatorFactory implements AuthenticatorFactory, AuthenticatorConfigValidation {
+public class IpRateLimitAuthenticatorFactory extends GuardAuthenticatorFactory implements AuthenticatorConfigValidation {
 
     public static final String ID = "guard-ip-rate-limit";
-
-    private static final AuthenticationExecutionModel.Requirement[] REQUIREMENTS = {
-            AuthenticationExecutionModel.Requirement.REQUIRED, AuthenticationExecutionModel.Requirement.DISABLED};
 
     /** Shared by both rate-limited authenticators and the failure counter: one parse per config content. */
     static final ParsedConfigCache<RateLimitConfig> CONFIGS = new ParsedConfigCache<>("Per-IP rate limit",
@@ -63,34 +57,7 @@ public class IpRateLimitAuthenticatorFactory implements AuthenticatorFactory, Au
     }
 
     @Override
-    public boolean isConfigurable() {
-        return true;
-    }
-
-    @Override
-    public AuthenticationExecutionModel.Requirement[] getRequirementChoices() {
-        return REQUIREMENTS;
-    }
-
-    @Override
-    public boolean isUserSetupAllowed() {
-        return false;
-    }
-
-    @Override
     public List<ProviderConfigProperty> getConfigProperties() {
         return RateLimitProperties.PROPERTIES;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 }

@@ -1,14 +1,12 @@
 package io.keycloakguard.authenticators.ratelimit;
 
 import io.keycloakguard.core.config.AuthenticatorConfigValidation;
-import org.keycloak.Config;
+import io.keycloakguard.core.flow.GuardAuthenticatorFactory;
 import org.keycloak.authentication.Authenticator;
-import org.keycloak.authentication.AuthenticatorFactory;
 import org.keycloak.authentication.authenticators.browser.UsernamePasswordFormFactory;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.AuthenticatorConfigModel;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.ProviderConfigProperty;
 
@@ -19,7 +17,7 @@ import java.util.Set;
  * "Guard: username password form with per-IP rate limit": a drop-in for Keycloak's Username Password Form
  * in browser flows. It behaves as Keycloak's form (the same category, requirement and passkey options).
  */
-public class RateLimitedPasswordFormFactory implements AuthenticatorFactory, AuthenticatorConfigValidation {
+public class RateLimitedPasswordFormFactory extends GuardAuthenticatorFactory implements AuthenticatorConfigValidation {
 
     public static final String ID = "guard-ip-rate-limited-password-form";
 
@@ -63,34 +61,12 @@ public class RateLimitedPasswordFormFactory implements AuthenticatorFactory, Aut
     }
 
     @Override
-    public boolean isConfigurable() {
-        return true;
-    }
-
-    @Override
     public AuthenticationExecutionModel.Requirement[] getRequirementChoices() {
         return keycloakForm.getRequirementChoices();
     }
 
     @Override
-    public boolean isUserSetupAllowed() {
-        return false;
-    }
-
-    @Override
     public List<ProviderConfigProperty> getConfigProperties() {
         return RateLimitProperties.PROPERTIES;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 }

@@ -1,14 +1,11 @@
 package io.keycloakguard.authenticators.devices.flow;
 
 import io.keycloakguard.core.config.AuthenticatorConfigValidation;
+import io.keycloakguard.core.flow.GuardAuthenticatorFactory;
 import io.keycloakguard.core.config.ParsedConfigCache;
-import org.keycloak.Config;
 import org.keycloak.authentication.Authenticator;
-import org.keycloak.authentication.AuthenticatorFactory;
-import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.AuthenticatorConfigModel;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
@@ -16,7 +13,7 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
 import java.util.List;
 
 /** "Guard: remember device": records the device and the sign-in once the user is authenticated. */
-public class DeviceRecorderFactory implements AuthenticatorFactory, AuthenticatorConfigValidation {
+public class DeviceRecorderFactory extends GuardAuthenticatorFactory implements AuthenticatorConfigValidation {
 
     public static final String ID = "guard-device-recorder";
 
@@ -55,22 +52,6 @@ public class DeviceRecorderFactory implements AuthenticatorFactory, Authenticato
     }
 
     @Override
-    public boolean isConfigurable() {
-        return true;
-    }
-
-    @Override
-    public AuthenticationExecutionModel.Requirement[] getRequirementChoices() {
-        return new AuthenticationExecutionModel.Requirement[]{
-                AuthenticationExecutionModel.Requirement.REQUIRED, AuthenticationExecutionModel.Requirement.DISABLED};
-    }
-
-    @Override
-    public boolean isUserSetupAllowed() {
-        return false;
-    }
-
-    @Override
     public List<ProviderConfigProperty> getConfigProperties() {
         return ProviderConfigurationBuilder.create()
                 .property().name(DeviceRecorderConfig.KEEP_LOGINS).label("Keep last sign-ins")
@@ -90,17 +71,5 @@ public class DeviceRecorderFactory implements AuthenticatorFactory, Authenticato
     @Override
     public List<String> configProblems(KeycloakSession session, RealmModel realm, AuthenticatorConfigModel config) {
         return CONFIGS.parse(config.getConfig()).problems();
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 }

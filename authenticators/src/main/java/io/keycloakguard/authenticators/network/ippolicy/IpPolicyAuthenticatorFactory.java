@@ -2,13 +2,10 @@ package io.keycloakguard.authenticators.network.ippolicy;
 
 import io.keycloakguard.core.config.ParsedConfigCache;
 import io.keycloakguard.core.config.AuthenticatorConfigValidation;
-import org.keycloak.Config;
+import io.keycloakguard.core.flow.GuardAuthenticatorFactory;
 import org.keycloak.authentication.Authenticator;
-import org.keycloak.authentication.AuthenticatorFactory;
-import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.AuthenticatorConfigModel;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
@@ -16,12 +13,9 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
 import java.util.List;
 
 /** "Guard: IP allow/deny lists": CIDR lists per realm, client and group for any login flow. */
-public class IpPolicyAuthenticatorFactory implements AuthenticatorFactory, AuthenticatorConfigValidation {
+public class IpPolicyAuthenticatorFactory extends GuardAuthenticatorFactory implements AuthenticatorConfigValidation {
 
     public static final String ID = "guard-ip-policy";
-
-    private static final AuthenticationExecutionModel.Requirement[] REQUIREMENTS = {
-            AuthenticationExecutionModel.Requirement.REQUIRED, AuthenticationExecutionModel.Requirement.DISABLED};
 
     private static final List<ProviderConfigProperty> PROPERTIES = ProviderConfigurationBuilder.create()
             .property().name(IpPolicyConfig.REALM_ALLOW).label("Realm allow list")
@@ -83,34 +77,7 @@ public class IpPolicyAuthenticatorFactory implements AuthenticatorFactory, Authe
     }
 
     @Override
-    public boolean isConfigurable() {
-        return true;
-    }
-
-    @Override
-    public AuthenticationExecutionModel.Requirement[] getRequirementChoices() {
-        return REQUIREMENTS;
-    }
-
-    @Override
-    public boolean isUserSetupAllowed() {
-        return false;
-    }
-
-    @Override
     public List<ProviderConfigProperty> getConfigProperties() {
         return PROPERTIES;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 }
