@@ -66,6 +66,17 @@ public final class ContainerKeycloak implements KeycloakServer {
     }
 
     @Override
+    public String managementUrl() {
+        return container.getMgmtServerUrl().replaceAll("/$", "");
+    }
+
+    /** A container's restart would lose the dev H2 data this backend keeps inside it. */
+    @Override
+    public void killAndRestart() {
+        throw new org.opentest4j.TestAbortedException("the container backend cannot kill and restart Keycloak on the same data");
+    }
+
+    @Override
     public String adminUsername() {
         return container.getAdminUsername();
     }

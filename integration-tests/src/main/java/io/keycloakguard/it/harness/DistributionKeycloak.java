@@ -79,6 +79,7 @@ public final class DistributionKeycloak implements KeycloakServer {
         return "http://127.0.0.1:" + httpPort;
     }
 
+    @Override
     public String managementUrl() {
         return "http://127.0.0.1:" + managementPort;
     }
@@ -433,6 +434,7 @@ public final class DistributionKeycloak implements KeycloakServer {
      * Kills Keycloak outright and starts it again on the same ports and database, as after a crash:
      * whatever was committed before the kill must still be there.
      */
+    @Override
     public synchronized void killAndRestart() {
         kill();
         try {

@@ -12,6 +12,15 @@ public interface KeycloakServer extends AutoCloseable {
 
     String adminPassword();
 
+    /** The management interface (health, {@code /metrics}), e.g. {@code http://127.0.0.1:41235}. */
+    String managementUrl();
+
+    /**
+     * Kills the server without a shutdown (as a crash would) and starts it again on the same data and ports.
+     * A backend that cannot ends the test as skipped.
+     */
+    void killAndRestart();
+
     /** Everything the server logged so far. */
     String log();
 

@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import static io.keycloakguard.it.sessionlimits.SessionLimitIT.PASSWORD;
-import static io.keycloakguard.it.sessionlimits.SessionLimitIT.REALM;
+import static io.keycloakguard.it.sessionlimits.DemoRealm.PASSWORD;
+import static io.keycloakguard.it.sessionlimits.DemoRealm.REALM;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,7 +33,7 @@ class AccountSessionsIT {
     @BeforeAll
     static void setUp(GuardEnvironment environment) {
         env = environment;
-        SessionLimitIT.env = environment;
+        DemoRealm.env = environment;
     }
 
     private String url() {
@@ -46,8 +46,8 @@ class AccountSessionsIT {
 
     @Test
     void aUserSeesAndEndsOnlyTheirOwnSessions() {
-        String alice = SessionLimitIT.newUser("account-a");
-        String bob = SessionLimitIT.newUser("account-b");
+        String alice = DemoRealm.newUser("account-a");
+        String bob = DemoRealm.newUser("account-b");
         Map<String, Object> alice1 = login(alice);
         Map<String, Object> alice2 = login(alice);
         Map<String, Object> bob1 = login(bob);
@@ -57,18 +57,18 @@ class AccountSessionsIT {
                 .then().statusCode(200).extract().jsonPath().getList("");
         List<Object> ids = listed.stream().map(s -> s.get("id")).toList();
         assertEquals(2, ids.size(), listed.toString());
-        assertTrue(ids.containsAll(List.of(SessionLimitIT.sid(alice1), SessionLimitIT.sid(alice2))));
-        assertFalse(ids.contains(SessionLimitIT.sid(bob1)));
+        assertTrue(ids.containsAll(List.of(DemoRealm.sid(alice1), DemoRealm.sid(alice2))));
+        assertFalse(ids.contains(DemoRealm.sid(bob1)));
         Map<String, Object> current = listed.stream().filter(s -> Boolean.TRUE.equals(s.get("current"))).findFirst().orElseThrow();
-        assertEquals(SessionLimitIT.sid(alice1), current.get("id"));
+        assertEquals(DemoRealm.sid(alice1), current.get("id"));
         assertEquals(List.of("demo-cli"), current.get("clients"));
 
-        given().auth().oauth2(aliceToken).delete(url() + "/" + SessionLimitIT.sid(bob1)).then().statusCode(404);
-        assertTrue(SessionLimitIT.sessionIds(bob).contains(SessionLimitIT.sid(bob1)), "Bob's session survives");
+        given().auth().oauth2(aliceToken).delete(url() + "/" + DemoRealm.sid(bob1)).then().statusCode(404);
+        assertTrue(DemoRealm.sessionIds(bob).contains(DemoRealm.sid(bob1)), "Bob's session survives");
 
-        given().auth().oauth2(aliceToken).delete(url() + "/" + SessionLimitIT.sid(alice2)).then().statusCode(204);
-        assertEquals(List.of(SessionLimitIT.sid(alice1)), SessionLimitIT.sessionIds(alice));
-        given().auth().oauth2(aliceToken).delete(url() + "/" + SessionLimitIT.sid(alice2)).then().statusCode(404);
+        given().auth().oauth2(aliceToken).delete(url() + "/" + DemoRealm.sid(alice2)).then().statusCode(204);
+        assertEquals(List.of(DemoRealm.sid(alice1)), DemoRealm.sessionIds(alice));
+        given().auth().oauth2(aliceToken).delete(url() + "/" + DemoRealm.sid(alice2)).then().statusCode(404);
     }
 
     @Test
@@ -76,7 +76,7 @@ class AccountSessionsIT {
         given().get(url()).then().statusCode(401);
         given().auth().oauth2("not-a-jwt").get(url()).then().statusCode(401);
         given().auth().oauth2("not-a-jwt").delete(url() + "/whatever").then().statusCode(401);
-        String user = SessionLimitIT.newUser("account-gone");
+        String user = DemoRealm.newUser("account-gone");
         Map<String, Object> tokens = login(user);
         Tokens.logout(env.baseUrl(), REALM, "demo-cli", tokens.get("refresh_token"));
         given().auth().oauth2((String) tokens.get("access_token")).get(url()).then().statusCode(401);
@@ -89,9 +89,9 @@ class AccountSessionsIT {
      */
     @Test
     void aTokenWithoutAccountAccessIsRefusedLikeKeycloaksOwnAccountApi() {
-        String user = SessionLimitIT.newUser("account-lowtrust");
+        String user = DemoRealm.newUser("account-lowtrust");
         Map<String, Object> normal = login(user);
-        String normalSid = SessionLimitIT.sid(normal);
+        String normalSid = DemoRealm.sid(normal);
         String lowTrust = (String) Tokens.passwordGrant(env.baseUrl(), REALM,
                 AccountApi.lowTrustClient(env.admin(), REALM, false), user, PASSWORD).get("access_token");
         String audienceOnly = (String) Tokens.passwordGrant(env.baseUrl(), REALM,
@@ -110,7 +110,7 @@ class AccountSessionsIT {
         }
         assertEquals(403, AccountApi.call(env.baseUrl(), REALM, "GET", "/sessions", audienceOnly).statusCode(),
                 "Keycloak: the account audience alone is not enough");
-        assertTrue(SessionLimitIT.sessionIds(user).contains(normalSid), "the session survives");
+        assertTrue(DemoRealm.sessionIds(user).contains(normalSid), "the session survives");
 
         String full = (String) normal.get("access_token");
         assertEquals(200, AccountApi.call(env.baseUrl(), REALM, "GET", "/sessions", full).statusCode());
@@ -122,19 +122,19 @@ class AccountSessionsIT {
     /** The ended session's clients hear of it (back-channel logout, sent once the request has committed). */
     @Test
     void anEndedSessionsClientsAreLoggedOut() throws Exception {
-        try (SessionLimitIT.LogoutReceiver receiver = SessionLimitIT.LogoutReceiver.start()) {
+        try (LogoutReceiver receiver = LogoutReceiver.start()) {
             String clientId = "account-rp-" + UUID.randomUUID().toString().substring(0, 6);
             new AuthFlows(env.admin(), REALM).createClient(clientId, "http://127.0.0.1:9/" + clientId + "/cb", null, null,
                     receiver.clientAttributes());
-            String user = SessionLimitIT.newUser("account-rp");
+            String user = DemoRealm.newUser("account-rp");
             Map<String, Object> atClient = Tokens.passwordGrant(env.baseUrl(), REALM, clientId, user, PASSWORD);
             Map<String, Object> own = login(user);
 
-            given().auth().oauth2((String) own.get("access_token")).delete(url() + "/" + SessionLimitIT.sid(atClient))
+            given().auth().oauth2((String) own.get("access_token")).delete(url() + "/" + DemoRealm.sid(atClient))
                     .then().statusCode(204);
-            Await.until(() -> receiver.sessionsLoggedOut().contains(SessionLimitIT.sid(atClient)), Duration.ofSeconds(15),
+            Await.until(() -> receiver.sessionsLoggedOut().contains(DemoRealm.sid(atClient)), Duration.ofSeconds(15),
                     "the client receives a back-channel logout");
-            assertEquals(List.of(SessionLimitIT.sid(own)), SessionLimitIT.sessionIds(user));
+            assertEquals(List.of(DemoRealm.sid(own)), DemoRealm.sessionIds(user));
         }
     }
 }

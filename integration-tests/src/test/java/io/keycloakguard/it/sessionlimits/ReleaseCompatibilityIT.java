@@ -17,8 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static io.keycloakguard.it.sessionlimits.SessionLimitIT.PASSWORD;
-import static io.keycloakguard.it.sessionlimits.SessionLimitIT.REALM;
+import static io.keycloakguard.it.sessionlimits.DemoRealm.PASSWORD;
+import static io.keycloakguard.it.sessionlimits.DemoRealm.REALM;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,30 +42,30 @@ class ReleaseCompatibilityIT {
     @BeforeAll
     static void setUp(GuardEnvironment environment) {
         env = environment;
-        SessionLimitIT.env = environment;
-        SessionLimitIT.storeLimiterEvents(environment);
+        DemoRealm.env = environment;
+        DemoRealm.storeLimiterEvents(environment);
     }
 
     @Test
     void endLeastRecentlyActiveLetsTheLoginInAndRecordsTheEndedSession() {
         LimitedClient client = LimitedClient.create(env, REALM, "compat-lru",
                 Map.of("realmLimit", "1", "onExceed", "end-least-recently-active"));
-        String user = SessionLimitIT.newUser("compat-lru");
-        String first = SessionLimitIT.sid(client.login(user, PASSWORD));
+        String user = DemoRealm.newUser("compat-lru");
+        String first = DemoRealm.sid(client.login(user, PASSWORD));
 
         Response second = client.rightPasswordGrant(user, PASSWORD);
         assertEquals(200, second.statusCode(), "the login over the limit on Keycloak " + KeycloakVersion.underTest()
                 + ": " + second.asString());
-        List<String> sessions = SessionLimitIT.sessionIds(user);
-        assertEquals(List.of(SessionLimitIT.sid(second.as(Map.class))), sessions, "the first session ended");
+        List<String> sessions = DemoRealm.sessionIds(user);
+        assertEquals(List.of(DemoRealm.sid(second.as(Map.class))), sessions, "the first session ended");
         assertEndedEvent(user, first, "session_limit.ended");
     }
 
     @Test
     void accountEndpointListsAndEndsTheUsersOwnSession() {
-        String user = SessionLimitIT.newUser("compat-account");
+        String user = DemoRealm.newUser("compat-account");
         Map<String, Object> current = Tokens.passwordGrant(env.baseUrl(), REALM, "demo-cli", user, PASSWORD);
-        String other = SessionLimitIT.sid(Tokens.passwordGrant(env.baseUrl(), REALM, "demo-cli", user, PASSWORD));
+        String other = DemoRealm.sid(Tokens.passwordGrant(env.baseUrl(), REALM, "demo-cli", user, PASSWORD));
         String token = (String) current.get("access_token");
         String url = env.baseUrl() + "/realms/" + REALM + "/guard-account/sessions";
 
@@ -75,7 +75,7 @@ class ReleaseCompatibilityIT {
 
         Response ended = given().auth().oauth2(token).delete(url + "/" + other);
         assertEquals(204, ended.statusCode(), "DELETE on Keycloak " + KeycloakVersion.underTest() + ": " + ended.asString());
-        assertEquals(List.of(SessionLimitIT.sid(current)), SessionLimitIT.sessionIds(user));
+        assertEquals(List.of(DemoRealm.sid(current)), DemoRealm.sessionIds(user));
         assertEndedEvent(user, other, "account.session_ended");
     }
 
@@ -121,7 +121,7 @@ class ReleaseCompatibilityIT {
 
     private static List<Map<String, Object>> endedEvents(String username) {
         return env.admin().request()
-                .get("/admin/realms/{realm}/events?user={id}&type={type}", REALM, SessionLimitIT.userId(username),
+                .get("/admin/realms/{realm}/events?user={id}&type={type}", REALM, DemoRealm.userId(username),
                         SESSION_ENDED_EVENT)
                 .then().statusCode(200).extract().jsonPath().getList("");
     }

@@ -27,8 +27,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static io.keycloakguard.it.sessionlimits.SessionLimitIT.PASSWORD;
-import static io.keycloakguard.it.sessionlimits.SessionLimitIT.REALM;
+import static io.keycloakguard.it.sessionlimits.DemoRealm.PASSWORD;
+import static io.keycloakguard.it.sessionlimits.DemoRealm.REALM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -52,8 +52,8 @@ class SessionChooserIT {
     @BeforeAll
     static void setUp(GuardEnvironment environment) {
         env = environment;
-        SessionLimitIT.env = environment;
-        SessionLimitIT.storeLimiterEvents(environment);
+        DemoRealm.env = environment;
+        DemoRealm.storeLimiterEvents(environment);
         client = LimitedClient.create(env, REALM, "chooser", Map.of("realmLimit", "1", "onExceed", "let-user-choose"));
         named = LimitedClient.create(env, REALM, "chooser-named", Map.of("realmLimit", "1", "onExceed", "let-user-choose"),
                 Map.of("name", "${client_account-console}", "baseUrl", NAMED_HOME));
@@ -76,11 +76,11 @@ class SessionChooserIT {
     void theUserPicksTheSessionToSignOutInChromium() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Chromium.installed(),
                 "Debian chromium and chromium-driver are needed (.ci/run installs them)");
-        String user = SessionLimitIT.newUser("chooser");
+        String user = DemoRealm.newUser("chooser");
         BrowserSession laptop = new BrowserSession(env.baseUrl()).userAgent(
                 "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Firefox/131.0");
         Map<String, Object> old = laptop.login(REALM, named.clientId(), named.redirectUri(), user, PASSWORD);
-        String oldSid = SessionLimitIT.sid(old);
+        String oldSid = DemoRealm.sid(old);
 
         try (Chromium chromium = Chromium.start()) {
             WebDriver browser = chromium.driver();
@@ -135,13 +135,13 @@ class SessionChooserIT {
                     "the browser returns to the app");
             assertTrue(browser.getCurrentUrl().contains("code="), browser.getCurrentUrl());
         }
-        List<String> sessions = SessionLimitIT.sessionIds(user);
+        List<String> sessions = DemoRealm.sessionIds(user);
         assertEquals(1, sessions.size());
         assertFalse(sessions.contains(oldSid), "the chosen session is over");
         Map<String, Object> claims = Tokens.claims((String) old.get("access_token"));
         Await.until(() -> revocations.isRevoked(claims), Duration.ofSeconds(15), "the ended session is revoked");
         List<Map<String, Object>> events = env.admin().request()
-                .get("/admin/realms/{realm}/events?user={id}&type={type}", REALM, SessionLimitIT.userId(user),
+                .get("/admin/realms/{realm}/events?user={id}&type={type}", REALM, DemoRealm.userId(user),
                         ReleaseCompatibilityIT.SESSION_ENDED_EVENT)
                 .then().statusCode(200).extract().jsonPath().getList("");
         assertTrue(events.stream().anyMatch(e -> String.valueOf(e.get("details")).contains("user-choice")
@@ -150,10 +150,10 @@ class SessionChooserIT {
 
     @Test
     void tamperedPostsEndNothingAndCancelKeepsEverySession() {
-        String alice = SessionLimitIT.newUser("chooser-a");
-        String bob = SessionLimitIT.newUser("chooser-b");
-        String aliceSid = SessionLimitIT.sid(client.login(alice, PASSWORD));
-        String bobSid = SessionLimitIT.sid(client.login(bob, PASSWORD));
+        String alice = DemoRealm.newUser("chooser-a");
+        String bob = DemoRealm.newUser("chooser-b");
+        String aliceSid = DemoRealm.sid(client.login(alice, PASSWORD));
+        String bobSid = DemoRealm.sid(client.login(bob, PASSWORD));
 
         BrowserSession browser = new BrowserSession(env.baseUrl());
         BrowserSession.LoginPage login = browser.openLoginPage(REALM, client.clientId(), client.redirectUri());
@@ -166,18 +166,18 @@ class SessionChooserIT {
         page = browser.submitForm(BrowserSession.formAction(page.body()), Map.of("csrf", csrf(page), "sessionId", bobSid));
         assertEquals(200, page.status());
         assertTrue(page.body().contains("could not be signed out"), page.body());
-        assertTrue(SessionLimitIT.sessionIds(bob).contains(bobSid), "Bob's session is untouched");
+        assertTrue(DemoRealm.sessionIds(bob).contains(bobSid), "Bob's session is untouched");
 
         // Alice's own session, with a forged token.
         page = browser.submitForm(BrowserSession.formAction(page.body()), Map.of("csrf", "forged", "sessionId", aliceSid));
         assertEquals(200, page.status());
         assertTrue(page.body().contains("could not be signed out"));
-        assertTrue(SessionLimitIT.sessionIds(alice).contains(aliceSid), "a forged post ends nothing");
+        assertTrue(DemoRealm.sessionIds(alice).contains(aliceSid), "a forged post ends nothing");
 
         // A token from an earlier rendering of the page is stale.
         String stale = csrf(page);
         page = browser.submitForm(BrowserSession.formAction(page.body()), Map.of("csrf", "x" + stale, "sessionId", aliceSid));
-        assertTrue(SessionLimitIT.sessionIds(alice).contains(aliceSid));
+        assertTrue(DemoRealm.sessionIds(alice).contains(aliceSid));
 
         BrowserSession.Outcome cancelled = browser.submitForm(BrowserSession.formAction(page.body()),
                 Map.of("csrf", csrf(page), "cancel", "true"));
@@ -188,9 +188,9 @@ class SessionChooserIT {
         assertTrue(cancelled.body().contains("Sign-in cancelled"), cancelled.body());
         assertTrue(cancelled.body().contains("href=\"" + client.redirectUri() + "\""), cancelled.body());
         assertFalse(cancelled.body().contains("access_denied"), cancelled.body());
-        assertEquals(List.of(aliceSid), SessionLimitIT.sessionIds(alice), "cancel ends nothing");
+        assertEquals(List.of(aliceSid), DemoRealm.sessionIds(alice), "cancel ends nothing");
         List<Map<String, Object>> errors = env.admin().request()
-                .get("/admin/realms/{realm}/events?user={id}&type=LOGIN_ERROR", REALM, SessionLimitIT.userId(alice))
+                .get("/admin/realms/{realm}/events?user={id}&type=LOGIN_ERROR", REALM, DemoRealm.userId(alice))
                 .then().statusCode(200).extract().jsonPath().getList("");
         assertTrue(errors.stream().anyMatch(e -> "rejected_by_user".equals(e.get("error"))
                 && String.valueOf(e.get("details")).contains("session_limit.cancelled")), errors.toString());
@@ -207,18 +207,18 @@ class SessionChooserIT {
         BrowserSession.Outcome done = again.submitForm(BrowserSession.formAction(ended.body()),
                 Map.of("csrf", csrf(ended), "continue", "true"));
         assertNotNull(done.code(), "choosing her own session lets Alice in: " + done.body());
-        List<String> after = SessionLimitIT.sessionIds(alice);
+        List<String> after = DemoRealm.sessionIds(alice);
         assertEquals(1, after.size());
         assertFalse(after.contains(aliceSid));
-        assertTrue(SessionLimitIT.sessionIds(bob).contains(bobSid));
+        assertTrue(DemoRealm.sessionIds(bob).contains(bobSid));
     }
 
     @Test
     void cancellingInChromiumEndsOnAThemedPageWithTheWayBackToTheApp() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Chromium.installed(),
                 "Debian chromium and chromium-driver are needed (.ci/run installs them)");
-        String user = SessionLimitIT.newUser("chooser-cancel");
-        String sid = SessionLimitIT.sid(client.login(user, PASSWORD));
+        String user = DemoRealm.newUser("chooser-cancel");
+        String sid = DemoRealm.sid(client.login(user, PASSWORD));
         try (Chromium chromium = Chromium.start()) {
             WebDriver browser = chromium.driver();
             signIn(browser, named, user);
@@ -234,7 +234,7 @@ class SessionChooserIT {
             assertTrue(back.getText().contains("Account Console"), back.getText());
             chromium.fullPageScreenshot("sign-in-cancelled");
         }
-        assertEquals(List.of(sid), SessionLimitIT.sessionIds(user), "cancel ends nothing");
+        assertEquals(List.of(sid), DemoRealm.sessionIds(user), "cancel ends nothing");
     }
 
     private static void signIn(WebDriver browser, LimitedClient app, String user) {

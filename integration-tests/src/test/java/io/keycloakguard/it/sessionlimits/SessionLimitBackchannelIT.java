@@ -16,8 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import static io.keycloakguard.it.sessionlimits.SessionLimitIT.PASSWORD;
-import static io.keycloakguard.it.sessionlimits.SessionLimitIT.REALM;
+import static io.keycloakguard.it.sessionlimits.DemoRealm.PASSWORD;
+import static io.keycloakguard.it.sessionlimits.DemoRealm.REALM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -38,7 +38,7 @@ class SessionLimitBackchannelIT {
     @BeforeAll
     static void setUp(GuardEnvironment environment) {
         env = environment;
-        SessionLimitIT.env = environment;
+        DemoRealm.env = environment;
     }
 
     @Test
@@ -49,7 +49,7 @@ class SessionLimitBackchannelIT {
                     null, null, slowClient.clientAttributes());
             LimitedClient limited = LimitedClient.create(env, REALM, "stall",
                     Map.of("realmLimit", "1", "onExceed", "end-oldest"));
-            String user = SessionLimitIT.newUser("stall");
+            String user = DemoRealm.newUser("stall");
             Map<String, Object> atSlowClient = Tokens.passwordGrant(env.baseUrl(), REALM, slowClientId, user, PASSWORD);
 
             // The second login ends the slow client's session; the client's logout URL stalls.
@@ -73,9 +73,9 @@ class SessionLimitBackchannelIT {
                     + thirdResponse.asString());
             assertTrue(secondStillStalled, "the third login completed while the back-channel logout still stalled");
             assertEquals(200, second.get(SAFETY_SECONDS, TimeUnit.SECONDS).statusCode(), "the second login, once released");
-            assertEquals(List.of(SessionLimitIT.sid(atSlowClient)), slowClient.sessionsLoggedOut(),
+            assertEquals(List.of(DemoRealm.sid(atSlowClient)), slowClient.sessionsLoggedOut(),
                     "the slow client was told of its session's end, once");
-            assertEquals(List.of(SessionLimitIT.sid(thirdResponse.as(Map.class))), SessionLimitIT.sessionIds(user),
+            assertEquals(List.of(DemoRealm.sid(thirdResponse.as(Map.class))), DemoRealm.sessionIds(user),
                     "the limit holds: only the newest session is left");
         }
     }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.util.Map;
 import java.util.UUID;
 
-import static io.keycloakguard.it.sessionlimits.SessionLimitIT.REALM;
+import static io.keycloakguard.it.sessionlimits.DemoRealm.REALM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

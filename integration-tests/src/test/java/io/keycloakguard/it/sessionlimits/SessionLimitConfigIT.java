@@ -11,8 +11,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.util.List;
 import java.util.Map;
 
-import static io.keycloakguard.it.sessionlimits.SessionLimitIT.PASSWORD;
-import static io.keycloakguard.it.sessionlimits.SessionLimitIT.REALM;
+import static io.keycloakguard.it.sessionlimits.DemoRealm.PASSWORD;
+import static io.keycloakguard.it.sessionlimits.DemoRealm.REALM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +30,7 @@ class SessionLimitConfigIT {
     @BeforeAll
     static void setUp(GuardEnvironment environment) {
         env = environment;
-        SessionLimitIT.env = environment;
+        DemoRealm.env = environment;
     }
 
     @Test
@@ -43,7 +43,7 @@ class SessionLimitConfigIT {
                 "realmLimit", "-1", "roleLimits", "no-such-role=3", "onExceed", "kick"));
         assertEquals(204, saved.statusCode(), saved.asString());
 
-        String user = SessionLimitIT.newUser("badconfig");
+        String user = DemoRealm.newUser("badconfig");
         Response refused = client.passwordGrant(user, PASSWORD);
         assertEquals(400, refused.statusCode());
         assertTrue(refused.asString().contains("configuration is invalid"), refused.asString());
@@ -74,6 +74,6 @@ class SessionLimitConfigIT {
         String problems = env.admin().request().get("/admin/realms/{realm}/guard/status", REALM)
                 .then().statusCode(200).extract().jsonPath().getList("invalidConfigs").toString();
         assertTrue(problems.contains("no realm role 'short-lived-tier'"), problems);
-        assertEquals(400, client.passwordGrant(SessionLimitIT.newUser("gone-role"), PASSWORD).statusCode());
+        assertEquals(400, client.passwordGrant(DemoRealm.newUser("gone-role"), PASSWORD).statusCode());
     }
 }

@@ -1,6 +1,5 @@
 package io.keycloakguard.it.sessionlimits;
 
-import com.sun.net.httpserver.HttpServer;
 import io.keycloakguard.it.harness.Await;
 import io.keycloakguard.it.harness.BrowserSession;
 import io.keycloakguard.it.harness.GuardEnvironment;
@@ -16,17 +15,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.RedisClient;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import static io.keycloakguard.it.sessionlimits.DemoRealm.REALM;
+import static io.keycloakguard.it.sessionlimits.DemoRealm.PASSWORD;
+import static io.keycloakguard.it.sessionlimits.DemoRealm.env;
+import static io.keycloakguard.it.sessionlimits.DemoRealm.newUser;
+import static io.keycloakguard.it.sessionlimits.DemoRealm.userId;
+import static io.keycloakguard.it.sessionlimits.DemoRealm.sessionIds;
+import static io.keycloakguard.it.sessionlimits.DemoRealm.sid;
+import static io.keycloakguard.it.sessionlimits.DemoRealm.declareLimitAttribute;
+import static io.keycloakguard.it.sessionlimits.DemoRealm.createGroup;
+import static io.keycloakguard.it.sessionlimits.DemoRealm.joinGroup;
+import static io.keycloakguard.it.sessionlimits.DemoRealm.grantRealmRole;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -36,50 +39,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(KeycloakGuardExtension.class)
 class SessionLimitIT {
 
-    static final String REALM = "guard-demo";
-    static final String PASSWORD = "Correct-horse-42";
-
-    static GuardEnvironment env;
     static RedisClient jedis;
     static RevocationClient revocations;
 
     @BeforeAll
     static void setUp(GuardEnvironment environment) {
-        env = environment;
+        DemoRealm.use(environment);
         jedis = RedisClient.create(env.redis().url());
         revocations = RevocationClient.builder(jedis, REALM).keyPrefix(env.keyPrefix())
                 .pollBlock(Duration.ofMillis(200)).start();
-        storeLimiterEvents(env);
         declareLimitAttribute(env);
-    }
-
-    /**
-     * Keycloak 26 drops user attributes its user profile does not declare. The limit attribute is declared
-     * as admins-only: a user who could edit it could lift their own limit.
-     */
-    @SuppressWarnings("unchecked")
-    static void declareLimitAttribute(GuardEnvironment env) {
-        Map<String, Object> profile = env.admin().request().get("/admin/realms/{realm}/users/profile", REALM)
-                .then().statusCode(200).extract().as(Map.class);
-        List<Map<String, Object>> attributes = new ArrayList<>((List<Map<String, Object>>) profile.get("attributes"));
-        if (attributes.stream().noneMatch(a -> "guard.maxSessions".equals(a.get("name")))) {
-            attributes.add(Map.of("name", "guard.maxSessions", "displayName", "Session limit",
-                    "permissions", Map.of("view", List.of("admin"), "edit", List.of("admin")),
-                    "multivalued", false));
-            profile.put("attributes", attributes);
-            env.admin().request().body(profile).put("/admin/realms/{realm}/users/profile", REALM)
-                    .then().statusCode(200);
-        }
-    }
-
-    /** Stores the event types the limiter records, so tests can read them back. */
-    static void storeLimiterEvents(GuardEnvironment env) {
-        Map<String, Object> events = env.admin().request().get("/admin/realms/{realm}/events/config", REALM)
-                .then().statusCode(200).extract().as(Map.class);
-        events.put("eventsEnabled", true);
-        events.put("enabledEventTypes", List.of("LOGIN", "LOGIN_ERROR", "LOGOUT", "USER_SESSION_DELETED",
-                "CODE_TO_TOKEN", "REFRESH_TOKEN"));
-        env.admin().request().body(events).put("/admin/realms/{realm}/events/config", REALM).then().statusCode(204);
     }
 
     @AfterAll
@@ -90,30 +59,6 @@ class SessionLimitIT {
         if (jedis != null) {
             jedis.close();
         }
-    }
-
-    static String newUser(String hint) {
-        return newUser(hint, Map.of());
-    }
-
-    static String newUser(String hint, Map<String, List<String>> attributes) {
-        String username = KeycloakAdmin.uniqueUsername(hint);
-        env.admin().createUser(REALM, username, PASSWORD, attributes);
-        return username;
-    }
-
-    static String userId(String username) {
-        return env.admin().request().get("/admin/realms/{realm}/users?exact=true&username={u}", REALM, username)
-                .then().statusCode(200).extract().path("[0].id");
-    }
-
-    static List<String> sessionIds(String username) {
-        return env.admin().request().get("/admin/realms/{realm}/users/{id}/sessions", REALM, userId(username))
-                .then().statusCode(200).extract().jsonPath().getList("id");
-    }
-
-    static String sid(Map<String, Object> tokens) {
-        return (String) Tokens.claims((String) tokens.get("access_token")).get("sid");
     }
 
     @Tag("compat")
@@ -358,78 +303,4 @@ class SessionLimitIT {
         }
     }
 
-    // --- helpers -------------------------------------------------------------------------------------------
-
-    static String createGroup(String parentId, String name) {
-        Response created = "/".equals(parentId)
-                ? env.admin().request().body(Map.of("name", name)).post("/admin/realms/{realm}/groups", REALM)
-                : env.admin().request().body(Map.of("name", name))
-                        .post("/admin/realms/{realm}/groups/{id}/children", REALM, parentId);
-        if (created.statusCode() == 201) {
-            String location = created.header("Location");
-            return location.substring(location.lastIndexOf('/') + 1);
-        }
-        String path = "/".equals(parentId) ? "/" + name : null;
-        if (path != null) {
-            return env.admin().request().get("/admin/realms/{realm}/group-by-path/{path}", REALM, name)
-                    .then().statusCode(200).extract().path("id");
-        }
-        throw new AssertionError("Cannot create group " + name + ": " + created.asString());
-    }
-
-    static void joinGroup(String username, String groupId) {
-        env.admin().request().put("/admin/realms/{realm}/users/{id}/groups/{group}", REALM, userId(username), groupId)
-                .then().statusCode(204);
-    }
-
-    static void grantRealmRole(String username, String role) {
-        Map<String, Object> representation = env.admin().request()
-                .get("/admin/realms/{realm}/roles/{role}", REALM, role).then().statusCode(200).extract().as(Map.class);
-        env.admin().request().body(List.of(representation))
-                .post("/admin/realms/{realm}/users/{id}/role-mappings/realm", REALM, userId(username))
-                .then().statusCode(204);
-    }
-
-    /** A client's back-channel logout endpoint: records the sid of every logout token it receives. */
-    static final class LogoutReceiver implements AutoCloseable {
-        private static final Pattern LOGOUT_TOKEN = Pattern.compile("logout_token=([^&]+)");
-        private final HttpServer server;
-        private final List<String> sids = Collections.synchronizedList(new ArrayList<>());
-
-        private LogoutReceiver(HttpServer server) {
-            this.server = server;
-        }
-
-        static LogoutReceiver start() throws IOException {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            LogoutReceiver receiver = new LogoutReceiver(server);
-            server.createContext("/backchannel-logout", exchange -> {
-                String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                Matcher m = LOGOUT_TOKEN.matcher(body);
-                if (m.find()) {
-                    Object sid = Tokens.claims(java.net.URLDecoder.decode(m.group(1), StandardCharsets.UTF_8)).get("sid");
-                    receiver.sids.add(String.valueOf(sid));
-                }
-                exchange.sendResponseHeaders(200, -1);
-                exchange.close();
-            });
-            server.start();
-            return receiver;
-        }
-
-        Map<String, Object> clientAttributes() {
-            return Map.of("frontchannelLogout", false, "attributes", Map.of(
-                    "backchannel.logout.url", "http://127.0.0.1:" + server.getAddress().getPort() + "/backchannel-logout",
-                    "backchannel.logout.session.required", "true"));
-        }
-
-        List<String> sessionsLoggedOut() {
-            return List.copyOf(sids);
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
-        }
-    }
 }
