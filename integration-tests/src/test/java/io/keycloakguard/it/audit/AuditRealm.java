@@ -205,7 +205,8 @@ final class AuditRealm {
     record Verification(int exitCode, String output) {
     }
 
-    private static Verification run(GuardEnvironment env, List<String> args) {
+    /** Runs the verifier command with these arguments (options, then {@code file PATH} or {@code redis URL KEY}). */
+    static Verification run(GuardEnvironment env, List<String> args) {
         try (Stream<Path> jars = Files.list(env.options().providersDir())) {
             Path bundle = jars.filter(p -> p.getFileName().toString().matches("keycloak-guard.*\\.jar")).findFirst()
                     .orElseThrow(() -> new AssertionError("no bundle in " + env.options().providersDir()));
