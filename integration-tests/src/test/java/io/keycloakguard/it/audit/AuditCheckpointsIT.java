@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -61,14 +60,13 @@ class AuditCheckpointsIT {
     static Path offHost;
     static Path publicKey;
     static byte[] privateDer;
-    static long lastLoginTime;
 
     @BeforeAll
     static void start(GuardEnvironment env) throws Exception {
         assumeTrue(env.keycloak() instanceof DistributionKeycloak, "needs the distribution backend");
         workDir = KeycloakOptions.auditFile().getParent().getParent();
         for (String dir : List.of("audit-checkpoints", "audit-checkpoints-offhost", "audit-checkpoints-key")) {
-            deleteTree(workDir.resolve(dir));
+            AuditRealm.deleteTree(workDir.resolve(dir));
             Files.createDirectories(workDir.resolve(dir));
         }
         file = workDir.resolve("audit-checkpoints").resolve("guard-audit.jsonl");
@@ -102,8 +100,6 @@ class AuditCheckpointsIT {
         }
         Await.until(() -> realmLines().stream().filter(l -> l.contains("\"type\":\"LOGIN\"")).count() == LOGINS,
                 Duration.ofSeconds(60), "the file holds the " + LOGINS + " logins");
-        lastLoginTime = realmLines().stream().filter(l -> l.contains("\"type\":\"LOGIN\""))
-                .mapToLong(l -> ((Number) AuditRealm.parse(l).get("time")).longValue()).max().orElseThrow();
     }
 
     @AfterAll
@@ -130,22 +126,24 @@ class AuditCheckpointsIT {
     }
 
     /**
-     * The realm's lines once the file holds a signed checkpoint after the last login, that checkpoint last: a trail
-     * as it stands between two checkpoints' worth of records.
+     * The realm's lines up to the first signed checkpoint after the last login, once the file holds it: a trail as it
+     * stands right after a checkpoint, the same whenever a test reads it.
      */
     static List<String> trailEndingInACheckpoint() {
         List<List<String>> found = new ArrayList<>();
         Await.until(() -> {
             List<String> lines = realmLines();
-            int last = lines.size() - 1;
-            while (last >= 0 && !isCheckpoint(lines.get(last))) {
-                last--;
+            int lastLogin = lines.size() - 1;
+            while (lastLogin >= 0 && !lines.get(lastLogin).contains("\"type\":\"LOGIN\"")) {
+                lastLogin--;
             }
-            if (last < 0 || timeOf(lines.get(last)) <= lastLoginTime) {
-                return false;
+            for (int i = lastLogin + 1; lastLogin >= 0 && i < lines.size(); i++) {
+                if (isCheckpoint(lines.get(i))) {
+                    found.add(lines.subList(0, i + 1));
+                    return true;
+                }
             }
-            found.add(lines.subList(0, last + 1));
-            return true;
+            return false;
         }, Duration.ofSeconds(60), "the audit file holds a signed checkpoint after the realm's last login");
         return found.get(0);
     }
@@ -202,10 +200,13 @@ class AuditCheckpointsIT {
             throws IOException {
         List<String> trail = trailEndingInACheckpoint();
         long end = timeOf(trail.get(trail.size() - 1));
-        // Keep only what is older than one window (2 s interval + 2 s grace) and a margin before the end.
-        List<String> truncated = trail.stream().filter(l -> timeOf(l) < end - 6_000).toList();
-        assertTrue(truncated.size() >= 2 && truncated.size() < trail.size() - EVERY, "a cut of " + truncated.size()
-                + " of " + trail.size() + " lines");
+        // Keep only what is older than one window (2 s interval + 2 s grace) and a margin before the end: the newest
+        // logins and checkpoints go.
+        List<String> truncated = trail.stream().takeWhile(l -> timeOf(l) < end - 6_000).toList();
+        List<String> cut = trail.subList(truncated.size(), trail.size());
+        assertTrue(truncated.stream().anyMatch(AuditCheckpointsIT::isCheckpoint)
+                && cut.stream().anyMatch(l -> l.contains("\"type\":\"LOGIN\"")), "a cut of " + cut.size() + " of "
+                + trail.size() + " lines, logins among them");
         AuditRealm.Verification intact = verify(env, at(trail), write(dir, "intact", trail));
         assertEquals(0, intact.exitCode(), "the untouched trail at the same time: " + intact.output());
         assertReported("the truncation", verify(env, at(trail), write(dir, "truncated", truncated)), "truncated",
@@ -341,15 +342,5 @@ class AuditCheckpointsIT {
     static String pem(String label, byte[] der) {
         return "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
                 .encodeToString(der) + "\n-----END " + label + "-----\n";
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
     }
 }

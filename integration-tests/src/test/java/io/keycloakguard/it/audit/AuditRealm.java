@@ -149,6 +149,17 @@ final class AuditRealm {
         return lines;
     }
 
+    /** Deletes a directory and everything in it (a scratch Keycloak's files of an earlier run). */
+    static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
     static long seqOf(String line) {
         return JsonPath.from(line).getLong("seq");
     }
