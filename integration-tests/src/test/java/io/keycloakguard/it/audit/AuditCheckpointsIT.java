@@ -189,6 +189,13 @@ class AuditCheckpointsIT {
                 env.redis().url(), realm.streamKey()));
         assertEquals(0, streamCheck.exitCode(), streamCheck.output());
         assertTrue(realm.streamLines().stream().anyMatch(AuditCheckpointsIT::isCheckpoint), "checkpoints in the stream");
+        // The status endpoint names the key; the suite's Keycloak, which has none, says that checkpoints are off.
+        assertEquals(Boolean.TRUE, admin.request().get("/admin/realms/{realm}/guard/status", realm.name).then()
+                .statusCode(200).extract().path("auditCheckpoints.enabled"));
+        Map<String, Object> off = env.admin().request().get("/admin/realms/{realm}/guard/status", "guard-demo").then()
+                .statusCode(200).extract().path("auditCheckpoints");
+        assertEquals(Boolean.FALSE, off.get("enabled"), "the suite's Keycloak: " + off);
+        assertTrue(String.valueOf(off.get("message")).contains("checkpoints are off"), "the suite's Keycloak: " + off);
         // The off-host file holds checkpoints only.
         List<String> offHostLines = AuditRealm.allFileLines(offHost);
         assertFalse(offHostLines.isEmpty(), "the off-host checkpoint file");
