@@ -36,6 +36,20 @@ public class GuardAuditRecordEntity {
     @Column(name = "PAYLOAD", nullable = false)
     private String record;
 
+    /** A chained record's row: {@code payload} is its canonical JSON with seq, prev and hash. */
+    public static GuardAuditRecordEntity of(String id, String realmId, long seq, long eventTime, String type,
+                                            String userId, String payload) {
+        GuardAuditRecordEntity row = new GuardAuditRecordEntity();
+        row.setId(id);
+        row.setRealmId(realmId);
+        row.setSeq(seq);
+        row.setEventTime(eventTime);
+        row.setType(type);
+        row.setUserId(userId);
+        row.setPayload(payload);
+        return row;
+    }
+
     public String getId() {
         return id;
     }

@@ -116,7 +116,8 @@ public final class OptionReader {
         return value.trim();
     }
 
-    static Duration parseDuration(String raw) {
+    /** A duration as the options spell it (see {@link #duration}), or null when it is not one. */
+    public static Duration parseDuration(String raw) {
         String s = raw.trim().toLowerCase(Locale.ROOT);
         long factorMillis;
         String digits;

@@ -26,7 +26,8 @@ import java.util.Map;
  * The outbox sink of topic {@code audit}: gives each record its place in its realm's hash chain. It runs in
  * the outbox drainer's transaction and holds the realm's chain-head row lock only while it inserts the
  * chained rows, so nodes extend one chain per realm one after another, and no login ever waits for it.
- * A record the outbox delivers again (its id is already chained) keeps the seq and hash it got first.
+ * A record the outbox delivers again (its id is already chained) keeps the seq and hash it got first. With a
+ * checkpoint key, a signed checkpoint follows every {@code checkpoint-records} records ({@link AuditCheckpointer}).
  */
 public class AuditChainSinkFactory implements OutboxSinkFactory {
 
@@ -51,9 +52,12 @@ public class AuditChainSinkFactory implements OutboxSinkFactory {
         Map<String, List<OutboxRecord>> byRealm = new LinkedHashMap<>();
         records.forEach(r -> byRealm.computeIfAbsent(r.realmId(), k -> new ArrayList<>()).add(r));
         EntityManager em = Cursors.em(session);
+        AuditEventListenerProviderFactory audit = listenerFactory();
+        AuditCheckpointer checkpointer = audit == null ? null : audit.checkpointer();
         int chained = 0;
         for (Map.Entry<String, List<OutboxRecord>> realm : byRealm.entrySet()) {
             GuardAuditCursorEntity head = Cursors.lock(session, Cursors.CHAIN, realm.getKey());
+            GuardAuditCursorEntity checkpoint = checkpointer == null ? null : checkpointer.cursor(session, realm.getKey());
             // Read under the lock: a node that chained some of these before us has committed by now.
             Set<String> chainedBefore = new HashSet<>(em.createQuery(
                             "select r.id from GuardAuditRecordEntity r where r.id in :ids", String.class)
@@ -66,23 +70,23 @@ public class AuditChainSinkFactory implements OutboxSinkFactory {
                 record.put("id", r.id());
                 long seq = head.getSeq() + 1;
                 Map<String, Object> linked = AuditChain.link(record, seq, head.getHash() == null ? AuditChain.GENESIS : head.getHash());
-                GuardAuditRecordEntity row = new GuardAuditRecordEntity();
-                row.setId(r.id());
-                row.setRealmId(realm.getKey());
-                row.setSeq(seq);
-                row.setEventTime(record.get("time") instanceof Long t ? t : r.createdAt());
-                row.setType(String.valueOf(record.getOrDefault("type", "UNKNOWN")));
-                row.setUserId(record.get("userId") instanceof String u ? u : null);
-                row.setPayload(CanonicalJson.write(linked));
-                em.persist(row);
+                em.persist(GuardAuditRecordEntity.of(r.id(), realm.getKey(), seq,
+                        record.get("time") instanceof Long t ? t : r.createdAt(),
+                        String.valueOf(record.getOrDefault("type", "UNKNOWN")),
+                        record.get("userId") instanceof String u ? u : null, CanonicalJson.write(linked)));
                 head.setSeq(seq);
                 head.setHash((String) linked.get("hash"));
                 chained++;
+                if (checkpointer != null && checkpointer.afterRecord(session, realm.getKey(), head, checkpoint)) {
+                    chained++;
+                }
             }
         }
         em.flush();
         int count = chained;
-        AuditEventListenerProviderFactory audit = listenerFactory();
+        if (checkpointer != null && count > 0) {
+            checkpointer.warnIfOff();
+        }
         if (audit != null) {
             session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
                 @Override

@@ -1,9 +1,13 @@
 package io.keycloakguard.events.audit;
 
+import io.keycloakguard.core.audit.AuditCheckpoints;
 import io.keycloakguard.core.audit.AuditSignals;
 import io.keycloakguard.core.audit.CanonicalJson;
+import io.keycloakguard.core.audit.CheckpointKey;
+import io.keycloakguard.core.audit.GuardAuditCursorEntity;
 import io.keycloakguard.core.config.OptionReader;
 import io.keycloakguard.core.outbox.OutboxProvider;
+import io.keycloakguard.core.status.StatusSection;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.events.Event;
@@ -18,9 +22,12 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,7 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * numbers, the hash chain and the sinks come later, off the request ({@link AuditChainSinkFactory},
  * {@link AuditShipper}), so a login never waits for a realm-wide lock, a file or Redis.
  */
-public class AuditEventListenerProviderFactory implements EventListenerProviderFactory {
+public class AuditEventListenerProviderFactory implements EventListenerProviderFactory, StatusSection {
 
     public static final String ID = AuditSignals.LISTENER_ID;
     static final String USERNAME_KEY_ATTRIBUTE = "guard.audit.username-hash-key";
@@ -42,6 +49,7 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
     private AuditSettings settings;
     private AuditRecords records;
     private AuditShipper shipper;
+    private AuditCheckpointer checkpointer;
     private final AuditMetrics metrics = new AuditMetrics();
     private final Map<String, byte[]> usernameKeys = new ConcurrentHashMap<>();
 
@@ -52,15 +60,29 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
 
     @Override
     public void init(Config.Scope config) {
-        settings = AuditSettings.parse(new OptionReader(config::get, key -> "spi-events-listener--" + ID + "--" + key));
+        OptionReader options = new OptionReader(config::get, key -> "spi-events-listener--" + ID + "--" + key);
+        settings = AuditSettings.parse(options);
         records = new AuditRecords(settings);
+        CheckpointKey key = null;
+        if (settings.checkpoints()) {
+            try {
+                key = CheckpointKey.loadPrivate(Path.of(settings.checkpointKeyFile()));
+            } catch (IOException | RuntimeException e) {
+                // The message names the file, never its content.
+                throw options.invalid("checkpoint-key-file", settings.checkpointKeyFile(), e.getMessage());
+            }
+            LOG.infof("Keycloak Guard: audit checkpoints on: every %d records or %s per realm, signed with the Ed25519"
+                            + " key %s (give its public key to the verifier)", settings.checkpointRecords(),
+                    settings.checkpointInterval(), key.id());
+        }
+        checkpointer = new AuditCheckpointer(key, settings.checkpointRecords(), settings.checkpointInterval());
     }
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         List<AuditSink> sinks = new ArrayList<>();
         if (settings.fileSink()) {
-            sinks.add(new FileAuditSink(java.nio.file.Path.of(settings.filePath()), settings.fileMaxBytes(),
+            sinks.add(new FileAuditSink(Path.of(settings.filePath()), settings.fileMaxBytes(),
                     settings.fileMaxFiles()));
         }
         if (settings.redisStream()) {
@@ -69,7 +91,11 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
         if (settings.log()) {
             sinks.add(new LogAuditSink());
         }
-        shipper = new AuditShipper(factory, settings, sinks, metrics);
+        if (!settings.checkpointFile().isEmpty()) {
+            sinks.add(new FileAuditSink(Path.of(settings.checkpointFile()), settings.fileMaxBytes(),
+                    settings.fileMaxFiles(), AuditCheckpoints.TYPE));
+        }
+        shipper = new AuditShipper(factory, settings, sinks, metrics, checkpointer);
         shipper.start();
     }
 
@@ -84,6 +110,42 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
 
     AuditMetrics metrics() {
         return metrics;
+    }
+
+    AuditCheckpointer checkpointer() {
+        return checkpointer;
+    }
+
+    @Override
+    public String statusSection() {
+        return "auditCheckpoints";
+    }
+
+    /** Whether checkpoints are on; if so, with which key and how often, and the realm's newest one. */
+    @Override
+    public Object status(KeycloakSession session, RealmModel realm) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("enabled", checkpointer != null && checkpointer.on());
+        if (checkpointer == null || !checkpointer.on()) {
+            status.put("message", "Audit checkpoints are off (no checkpoint-key-file): the hash chain alone shows edits,"
+                    + " deletions, insertions and reordering within the records a verifier is given, but not the newest"
+                    + " records truncated, nor a trail whose hashes were all recomputed.");
+            return status;
+        }
+        status.put("keyId", checkpointer.keyId());
+        status.put("everyRecords", checkpointer.everyRecords());
+        status.put("interval", checkpointer.every().toString());
+        status.put("checkpointFile", !settings.checkpointFile().isEmpty());
+        try {
+            GuardAuditCursorEntity newest = Cursors.em(session).find(GuardAuditCursorEntity.class,
+                    GuardAuditCursorEntity.idOf(AuditCheckpointer.CURSOR, realm.getId()));
+            if (newest != null && newest.getSeq() > 0) {
+                status.put("newestSeq", newest.getSeq());
+            }
+        } catch (RuntimeException e) {
+            status.put("error", e.getClass().getSimpleName());
+        }
+        return status;
     }
 
     @Override
@@ -123,6 +185,21 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
                 .helpText("Most records written to a sink in one step.").add()
                 .property().name("db-retention").type(ProviderConfigProperty.STRING_TYPE).defaultValue("30d")
                 .helpText("How long records stay queryable in the database once every sink has them.").add()
+                .property().name("checkpoint-key-file").type(ProviderConfigProperty.STRING_TYPE).defaultValue("")
+                .helpText("PEM file with the Ed25519 private key (openssl genpkey -algorithm ed25519) that signs a"
+                        + " checkpoint into each realm's chain; keep it off the paths the audit file, stream and"
+                        + " database live on. Empty: no checkpoints (the chain alone cannot show truncation or"
+                        + " recomputed hashes).").add()
+                .property().name("checkpoint-records").type(ProviderConfigProperty.INTEGER_TYPE)
+                .defaultValue(String.valueOf(AuditCheckpoints.DEFAULT_EVERY_RECORDS))
+                .helpText("A signed checkpoint after at most this many records of a realm.").add()
+                .property().name("checkpoint-interval").type(ProviderConfigProperty.STRING_TYPE)
+                .defaultValue(AuditCheckpoints.DEFAULT_INTERVAL.toSeconds() + "s")
+                .helpText("A signed checkpoint at least this often per realm, also when nothing happened (the verifier"
+                        + " reports a trail whose newest checkpoint is older).").add()
+                .property().name("checkpoint-file").type(ProviderConfigProperty.STRING_TYPE).defaultValue("")
+                .helpText("JSON-lines file that receives the checkpoints alone (e.g. on another host's mount or WORM"
+                        + " storage), rotated like file-path; empty: none.").add()
                 .build();
     }
 

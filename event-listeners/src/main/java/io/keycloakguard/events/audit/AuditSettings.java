@@ -1,5 +1,6 @@
 package io.keycloakguard.events.audit;
 
+import io.keycloakguard.core.audit.AuditCheckpoints;
 import io.keycloakguard.core.config.OptionReader;
 
 import java.time.Duration;
@@ -7,7 +8,8 @@ import java.time.Duration;
 /** Options of {@code --spi-events-listener--guard-audit--…}, parsed once at start. */
 record AuditSettings(String filePath, long fileMaxBytes, int fileMaxFiles, boolean redisStream, int streamMaxLength,
                      boolean log, boolean includeRepresentation, boolean truncateIp, boolean hashUsernames,
-                     boolean dropUserAgent, Duration shipInterval, int batchSize, Duration retention) {
+                     boolean dropUserAgent, Duration shipInterval, int batchSize, Duration retention,
+                     String checkpointKeyFile, int checkpointRecords, Duration checkpointInterval, String checkpointFile) {
 
     static AuditSettings parse(OptionReader options) {
         return new AuditSettings(
@@ -23,10 +25,18 @@ record AuditSettings(String filePath, long fileMaxBytes, int fileMaxFiles, boole
                 options.bool("drop-user-agent", false),
                 options.duration("ship-interval", Duration.ofSeconds(1), Duration.ofMillis(50)),
                 options.integer("batch-size", 500, 1, 10_000),
-                options.duration("db-retention", Duration.ofDays(30), Duration.ofMinutes(1)));
+                options.duration("db-retention", Duration.ofDays(30), Duration.ofMinutes(1)),
+                options.string("checkpoint-key-file", "").trim(),
+                options.integer("checkpoint-records", AuditCheckpoints.DEFAULT_EVERY_RECORDS, 1, 1_000_000),
+                options.duration("checkpoint-interval", AuditCheckpoints.DEFAULT_INTERVAL, Duration.ofSeconds(1)),
+                options.string("checkpoint-file", "").trim());
     }
 
     boolean fileSink() {
         return !filePath.isEmpty();
+    }
+
+    boolean checkpoints() {
+        return !checkpointKeyFile.isEmpty();
     }
 }

@@ -11,6 +11,8 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 
 import io.keycloakguard.core.concurrent.DaemonScheduler;
 
+import jakarta.persistence.TypedQuery;
+
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,16 +37,19 @@ final class AuditShipper {
     private final AuditSettings settings;
     private final List<AuditSink> sinks;
     private final AuditMetrics metrics;
+    private final AuditCheckpointer checkpointer;
     private final ScheduledExecutorService executor;
     private final AtomicBoolean queued = new AtomicBoolean();
     private final Set<String> failing = ConcurrentHashMap.newKeySet();
     private long lastRetention;
 
-    AuditShipper(KeycloakSessionFactory factory, AuditSettings settings, List<AuditSink> sinks, AuditMetrics metrics) {
+    AuditShipper(KeycloakSessionFactory factory, AuditSettings settings, List<AuditSink> sinks, AuditMetrics metrics,
+                 AuditCheckpointer checkpointer) {
         this.factory = factory;
         this.settings = settings;
         this.sinks = sinks;
         this.metrics = metrics;
+        this.checkpointer = checkpointer;
         this.executor = DaemonScheduler.named("keycloak-guard-audit");
     }
 
@@ -68,11 +73,13 @@ final class AuditShipper {
     }
 
     static String metricName(AuditSink sink) {
-        return sink.name().startsWith("file:") ? "file" : sink.name();
+        return sink.name().startsWith("file:") ? "file" : sink.name().startsWith("checkpoints:") ? "checkpoint-file" : sink.name();
     }
 
     private void ship() {
         try {
+            // Checkpoints that are due first, so that this pass ships them.
+            checkpointer.appendDue(factory);
             Map<String, Long> heads = KeycloakModelUtils.runJobInTransactionWithResult(factory, AuditShipper::heads);
             for (AuditSink sink : sinks) {
                 shipSink(sink, heads);
@@ -145,26 +152,35 @@ final class AuditShipper {
         if (cursor.getSeq() >= head) {
             return 0;
         }
-        List<GuardAuditRecordEntity> rows = Cursors.em(session).createQuery(
-                        "select r from GuardAuditRecordEntity r where r.realmId = :realm and r.seq > :seq order by r.seq",
+        String only = sink.onlyType();
+        TypedQuery<GuardAuditRecordEntity> rows = Cursors.em(session).createQuery(
+                        "select r from GuardAuditRecordEntity r where r.realmId = :realm and r.seq > :seq"
+                                + (only == null ? "" : " and r.seq <= :head and r.type = :type") + " order by r.seq",
                         GuardAuditRecordEntity.class)
                 .setParameter("realm", realmId).setParameter("seq", cursor.getSeq())
-                .setMaxResults(settings.batchSize()).getResultList();
-        if (rows.isEmpty()) {
+                .setMaxResults(settings.batchSize());
+        if (only != null) {
+            rows.setParameter("head", head).setParameter("type", only);
+        }
+        List<GuardAuditRecordEntity> found = rows.getResultList();
+        if (found.isEmpty()) {
+            if (only != null) {
+                cursor.setSeq(head); // none of its type up to the head: the others are not for this sink
+            }
             return 0;
         }
         RealmModel realm = session.realms().getRealm(realmId);
         String realmName = realm == null ? realmId : realm.getName();
         try {
             sink.write(session, realmId, realmName,
-                    rows.stream().map(r -> new AuditSink.ChainedRecord(r.getSeq(), r.getPayload())).toList());
+                    found.stream().map(r -> new AuditSink.ChainedRecord(r.getSeq(), r.getPayload())).toList());
         } catch (Exception e) {
             throw e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
         }
-        GuardAuditRecordEntity last = rows.get(rows.size() - 1);
-        cursor.setSeq(last.getSeq());
-        metrics.delivered(metricName(sink), rows.size());
-        return rows.size();
+        GuardAuditRecordEntity last = found.get(found.size() - 1);
+        cursor.setSeq(only != null && found.size() < settings.batchSize() ? head : last.getSeq());
+        metrics.delivered(metricName(sink), found.size());
+        return found.size();
     }
 
     /** Pending per sink: chained records past its cursor, summed over realms; age of the oldest. */

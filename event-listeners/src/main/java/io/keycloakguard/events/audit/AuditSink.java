@@ -13,6 +13,14 @@ interface AuditSink {
     /** Names the sink's position (cursor) in the database; stable across restarts. */
     String name();
 
+    /**
+     * The only record type this sink receives (e.g. checkpoints), or null for every record. The shipper then reads
+     * only those, and moves the sink's cursor past the others.
+     */
+    default String onlyType() {
+        return null;
+    }
+
     /** Writes the records (canonical JSON lines, consecutive seqs of one realm) or throws, writing none or some. */
     void write(KeycloakSession session, String realmId, String realmName, List<ChainedRecord> records) throws Exception;
 

@@ -26,17 +26,29 @@ final class FileAuditSink implements AuditSink {
     private final Path file;
     private final long maxBytes;
     private final int maxFiles;
+    private final String onlyType;
     private Map<String, Long> lastWritten;
 
     FileAuditSink(Path file, long maxBytes, int maxFiles) {
+        this(file, maxBytes, maxFiles, null);
+    }
+
+    /** {@code onlyType} non-null: a file of those records alone (the off-host checkpoint file). */
+    FileAuditSink(Path file, long maxBytes, int maxFiles, String onlyType) {
         this.file = file.toAbsolutePath();
         this.maxBytes = maxBytes;
         this.maxFiles = maxFiles;
+        this.onlyType = onlyType;
     }
 
     @Override
     public String name() {
-        return "file:" + file;
+        return (onlyType == null ? "file:" : "checkpoints:") + file;
+    }
+
+    @Override
+    public String onlyType() {
+        return onlyType;
     }
 
     @Override

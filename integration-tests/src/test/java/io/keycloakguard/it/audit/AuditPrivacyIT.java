@@ -56,8 +56,8 @@ class AuditPrivacyIT {
         Path workDir = KeycloakOptions.auditFile().getParent().getParent();
         file = workDir.resolve("audit-privacy").resolve("guard-audit.jsonl");
         // A scratch Keycloak of an earlier run left its database (and its admin with another password) behind.
-        deleteTree(workDir.resolve("audit-privacy-h2"));
-        deleteTree(file.getParent());
+        AuditRealm.deleteTree(workDir.resolve("audit-privacy-h2"));
+        AuditRealm.deleteTree(file.getParent());
         Files.createDirectories(file.getParent());
         KeycloakOptions options = KeycloakOptions.defaults("audit-privacy", env.database(), env.redis().url(),
                 env.keyPrefix()).withExtraArgs(
@@ -73,16 +73,6 @@ class AuditPrivacyIT {
                         "eventsListeners", List.of("jboss-logging", "guard-audit")))
                 .post("/admin/realms").then().statusCode(201);
         realmId = admin.request().get("/admin/realms/{realm}", realm).then().statusCode(200).extract().path("id");
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
     }
 
     @AfterAll

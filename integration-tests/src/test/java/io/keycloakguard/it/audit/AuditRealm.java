@@ -149,6 +149,17 @@ final class AuditRealm {
         return lines;
     }
 
+    /** Deletes a directory and everything in it (a scratch Keycloak's files of an earlier run). */
+    static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
     static long seqOf(String line) {
         return JsonPath.from(line).getLong("seq");
     }
@@ -205,7 +216,8 @@ final class AuditRealm {
     record Verification(int exitCode, String output) {
     }
 
-    private static Verification run(GuardEnvironment env, List<String> args) {
+    /** Runs the verifier command with these arguments (options, then {@code file PATH} or {@code redis URL KEY}). */
+    static Verification run(GuardEnvironment env, List<String> args) {
         try (Stream<Path> jars = Files.list(env.options().providersDir())) {
             Path bundle = jars.filter(p -> p.getFileName().toString().matches("keycloak-guard.*\\.jar")).findFirst()
                     .orElseThrow(() -> new AssertionError("no bundle in " + env.options().providersDir()));
