@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Pack versus stock on one Keycloak: password-grant logins/s, browser logins/s and refreshes/s with p50/p99, the
+ * Pack versus stock on one Keycloak: password-grant logins/s, browser logins/s, refreshes/s and whole lifecycles/s
+ * (password login, refresh, logout) with p50/p99, the
  * pack realm and its stock twin measured alternately in one run (see {@link OverheadRun} and
  * {@link OverheadRealms} for what each realm contains). The headline run uses Keycloak's default password
  * hashing; {@code -Dhash=both} (the default) adds a run on a second realm pair with a cheap hash, where the

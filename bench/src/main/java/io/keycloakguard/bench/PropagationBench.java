@@ -53,7 +53,7 @@ public final class PropagationBench {
         if (loadThreads > 0) {
             loadDriver = new LoadDriver(OverheadRealms.pack(env.admin(), env.baseUrl(), "propagation-load", 100,
                     OverheadRealms.Hashing.KEYCLOAK_DEFAULT));
-            load = loadDriver.start(loadRecorder, OverheadRun.OPERATIONS, loadThreads);
+            load = loadDriver.start(loadRecorder, OverheadRun.LOGIN_LOAD, loadThreads);
         }
         for (int i = 0; i < 50; i++) {
             measure(client, pack); // warm-up, not recorded
@@ -77,8 +77,8 @@ public final class PropagationBench {
             load.stop();
             long logins = 0;
             System.out.printf("Login load meanwhile: %d threads cycling %s on a pack realm%n", loadThreads,
-                    OverheadRun.OPERATIONS.stream().map(LoadDriver.Operation::label).toList());
-            for (LoadDriver.Operation operation : OverheadRun.OPERATIONS) {
+                    OverheadRun.LOGIN_LOAD.stream().map(LoadDriver.Operation::label).toList());
+            for (LoadDriver.Operation operation : OverheadRun.LOGIN_LOAD) {
                 LatencyRecorder.Summary summary = loadRecorder.summary(operation.label(), loadFrom, loadTo);
                 System.out.println("  " + summary);
                 if (operation != LoadDriver.Operation.REFRESH) {

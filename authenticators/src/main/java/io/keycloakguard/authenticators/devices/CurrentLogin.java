@@ -19,8 +19,23 @@ public final class CurrentLogin {
     private CurrentLogin() {
     }
 
-    /** The facts of this request's sign-in of {@code userId}; the device only when the cookie proves it for that user. */
+    /**
+     * The facts of this request's sign-in of {@code userId}; the device only when the cookie proves it for that user.
+     * Read once per request and user (user agent, cookie, address do not change within a request); the time is
+     * taken at each call.
+     */
     public static LoginFacts facts(KeycloakSession session, RealmModel realm, String userId, String clientId) {
+        String attribute = CurrentLogin.class.getName() + "/" + realm.getId() + "/" + userId;
+        LoginFacts read = session.getAttribute(attribute, LoginFacts.class);
+        if (read == null) {
+            read = read(session, realm, userId);
+            session.setAttribute(attribute, read);
+        }
+        return new LoginFacts(read.deviceId(), read.browser(), read.os(), read.ip(), read.network(), clientId,
+                System.currentTimeMillis(), read.deviceBound());
+    }
+
+    private static LoginFacts read(KeycloakSession session, RealmModel realm, String userId) {
         String ip = ClientAddress.of(session);
         String browser = null;
         String os = null;
@@ -38,7 +53,7 @@ public final class CurrentLogin {
         Optional<DeviceCookie.Claim> device = DeviceCookie.verified(session, realm, userId);
         return new LoginFacts(device.map(DeviceCookie.Claim::id).orElse(null),
                 browser == null ? "Other" : browser, os == null ? "Other" : os, ip,
-                IpAddresses.networkOf(ip, STORED_IPV4_PREFIX, STORED_IPV6_PREFIX), clientId, System.currentTimeMillis(),
+                IpAddresses.networkOf(ip, STORED_IPV4_PREFIX, STORED_IPV6_PREFIX), null, 0L,
                 device.map(DeviceCookie.Claim::boundToUser).orElse(false));
     }
 

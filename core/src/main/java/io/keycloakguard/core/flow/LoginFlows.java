@@ -32,6 +32,14 @@ public final class LoginFlows {
         return hasPages(flowPath, directGrantBinding);
     }
 
+    /**
+     * Whether Keycloak's token endpoint runs the flow (the direct grant), by the flow path it sets. Its authentication
+     * session is created in the same request with a new random id, so it continues no earlier sign-in.
+     */
+    public static boolean isTokenEndpoint(AuthenticationFlowContext context) {
+        return TOKEN_ENDPOINT_FLOW_PATH.equals(context.getFlowPath());
+    }
+
     /** @param directGrantBinding whether the flow running is the one bound to the client's (or realm's) direct grant */
     static boolean hasPages(String flowPath, boolean directGrantBinding) {
         if (flowPath != null) {

@@ -42,8 +42,17 @@ public final class Revocations {
     }
 
     public void revokeSession(RealmModel realm, String sessionId, String reason) {
+        revokeSession(realm, sessionId, null, reason);
+    }
+
+    /**
+     * @param userId the session's user when the caller knows it (a LOGOUT event names it, and Keycloak has removed the
+     *               session by then, so looking it up finds nothing), else null: then the session is looked up
+     */
+    public void revokeSession(RealmModel realm, String sessionId, String userId, String reason) {
         long now = now();
-        write(realm, Revocation.of(realm.getName(), RevocationKind.SESSION, sessionId, null, now, coveredUntil(realm, now), reason));
+        write(realm, Revocation.of(realm.getName(), RevocationKind.SESSION, sessionId, null, now, coveredUntil(realm, now), reason),
+                userId);
     }
 
     /** Every token of the user issued up to and including the current second. */
@@ -118,9 +127,13 @@ public final class Revocations {
 
     /** The record, in the outbox for Redis and in the ledger for a Redis that loses it, in the caller's transaction. */
     void write(RealmModel realm, Revocation r) {
+        write(realm, r, null);
+    }
+
+    private void write(RealmModel realm, Revocation r, String knownUserId) {
         session.getProvider(OutboxProvider.class).add(TOPIC, realm.getId(), r.toJson());
         em().persist(GuardRevocationEntity.of(realm.getId(), r, System.currentTimeMillis()));
-        audit(realm, r);
+        audit(realm, r, knownUserId);
     }
 
     /** Until when a record of the given time must live: the time plus the realm's coverage plus the skew. */
@@ -139,11 +152,11 @@ public final class Revocations {
     }
 
     /** "Revocations issued" in the realm's audit trail, with the user when the subject names one. */
-    private void audit(RealmModel realm, Revocation r) {
+    private void audit(RealmModel realm, Revocation r, String knownUserId) {
         if (!AuditSignals.enabled(realm)) {
             return;
         }
-        String userId = switch (r.kind()) {
+        String userId = knownUserId != null ? knownUserId : switch (r.kind()) {
             case USER, CLIENT_GRANT -> r.subject();
             case SESSION -> {
                 UserSessionModel userSession = session.sessions().getUserSession(realm, r.subject());

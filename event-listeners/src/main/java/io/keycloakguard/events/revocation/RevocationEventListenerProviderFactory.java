@@ -136,7 +136,7 @@ public class RevocationEventListenerProviderFactory implements EventListenerProv
             }
             Revocations revocations = new Revocations(session);
             if (trigger instanceof RevocationTrigger.Session s) {
-                revocations.revokeSession(realm, s.sessionId(), s.reason());
+                revocations.revokeSession(realm, s.sessionId(), s.userId(), s.reason());
             } else if (trigger instanceof RevocationTrigger.User u) {
                 revocations.revokeUser(realm, u.userId(), u.reason());
             } else if (trigger instanceof RevocationTrigger.UserChangedCredential c) {

@@ -6,7 +6,12 @@ package io.keycloakguard.events.revocation;
  */
 sealed interface RevocationTrigger {
 
-    record Session(String sessionId, String reason) implements RevocationTrigger {
+    /** @param userId the session's user when the event names it (a logout), else null: then it is looked up */
+    record Session(String sessionId, String reason, String userId) implements RevocationTrigger {
+
+        Session(String sessionId, String reason) {
+            this(sessionId, reason, null);
+        }
     }
 
     record User(String userId, String reason) implements RevocationTrigger {

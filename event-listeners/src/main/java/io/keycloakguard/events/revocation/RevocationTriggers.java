@@ -41,7 +41,9 @@ final class RevocationTriggers {
         // skips a constant it cannot find, so the case is simply never taken there.
         switch (type) {
             case LOGOUT:
-                return Optional.ofNullable(event.getSessionId()).map(sid -> new RevocationTrigger.Session(sid, "logout"));
+                // Keycloak sends LOGOUT after it removed the session: its user comes with the event.
+                return Optional.ofNullable(event.getSessionId())
+                        .map(sid -> new RevocationTrigger.Session(sid, "logout", event.getUserId()));
             case UPDATE_PASSWORD:
             case UPDATE_CREDENTIAL:
             case RESET_PASSWORD:

@@ -36,7 +36,7 @@ class RevocationTriggersTest {
 
     @Test
     void userEvents() {
-        assertEquals(Optional.of(new RevocationTrigger.Session("s1", "logout")),
+        assertEquals(Optional.of(new RevocationTrigger.Session("s1", "logout", "u1")),
                 triggers.of(event(EventType.LOGOUT, "u1", "s1", Map.of())));
         assertEquals(Optional.of(new RevocationTrigger.UserChangedCredential("u1")),
                 triggers.of(event(EventType.UPDATE_PASSWORD, "u1", "s1", Map.of())));

@@ -15,12 +15,13 @@ import java.util.Map;
  * The two realms the overhead benchmark compares, created through the admin REST API as an admin would:
  *
  * <ul>
- *   <li><b>pack</b>: the realm's browser flow is a copy of Keycloak's whose forms subflow runs the per-IP rate-limit
- *   gate first, then the username/password form, the IP policy (allow list 127.0.0.0/8 and ::1), a conditional
- *   step-up subflow (new device or network, then OTP), the session limiter (realm limit 50, end-oldest) and the
- *   device recorder; Keycloak's own "OTP if configured" subflow is disabled (the step-up replaces it, as in the
+ *   <li><b>pack</b>: every provider docs/admin-guide.md puts in the browser and direct-grant flows, in its order.
+ *   The browser flow is a copy of Keycloak's whose forms subflow runs the username/password form with the per-IP
+ *   rate limit (in place of Keycloak's form), the IP policy (allow list 127.0.0.0/8 and ::1), a conditional
+ *   step-up subflow (new device or network, then OTP), the device recorder and the session limiter (realm limit
+ *   50, end-oldest); Keycloak's own "OTP if configured" subflow is disabled (the step-up replaces it, as in the
  *   pack's realm files). The direct-grant flow is a copy of Keycloak's with the rate-limit gate first and the IP
- *   policy, session limiter and device recorder after the password. Event listeners jboss-logging,
+ *   policy, device recorder and session limiter after the password. Event listeners jboss-logging,
  *   guard-revocation and guard-audit; the client is network-bound (client policy with the guard-network-binding
  *   executor in reject mode).</li>
  *   <li><b>stock</b>: the same realm settings, Keycloak's built-in flows, only the jboss-logging listener, no
@@ -66,7 +67,7 @@ public final class OverheadRealms {
     public static LoadDriver.Target pack(KeycloakAdmin admin, String baseUrl, String realm, int users, Hashing hashing) {
         createRealm(admin, realm, hashing, List.of("jboss-logging", "guard-revocation", "guard-audit"));
         AuthFlows flows = new AuthFlows(admin, realm);
-        packBrowserFlow(flows, "pack browser");
+        packBrowserFlow(flows, admin, realm, "pack browser");
         packDirectGrantFlow(flows, "pack direct grant");
         admin.request().body(Map.of("browserFlow", "pack browser", "directGrantFlow", "pack direct grant"))
                 .put("/admin/realms/{realm}", realm).then().statusCode(204);
@@ -116,7 +117,12 @@ public final class OverheadRealms {
         admin.request().body(settings).post("/admin/realms").then().statusCode(201);
     }
 
-    private static void packBrowserFlow(AuthFlows flows, String alias) {
+    /**
+     * The browser flow of docs/admin-guide.md ("The intended wiring"): the rate-limited password form in place of
+     * Keycloak's, the IP policy, the step-up subflow (new device or network, then OTP), the device recorder, and
+     * the session limiter last.
+     */
+    private static void packBrowserFlow(AuthFlows flows, KeycloakAdmin admin, String realm, String alias) {
         String forms = alias + " forms";
         flows.copy("browser", alias);
         for (Map<String, Object> e : flows.executions(alias)) {
@@ -124,9 +130,14 @@ public final class OverheadRealms {
                 flows.setRequirement(alias, e, "DISABLED"); // Keycloak's "OTP if configured": the step-up replaces it
             }
         }
-        String gate = flows.addRequired(forms, "guard-ip-rate-limit");
-        flows.moveFirst(forms, gate);
-        flows.saveAcceptedConfig(gate, alias + " rate limit", rateLimitConfig());
+        String keycloakForm = flows.executions(forms).stream()
+                .filter(e -> "auth-username-password-form".equals(e.get("providerId")))
+                .map(e -> (String) e.get("id")).findFirst().orElseThrow();
+        admin.request().delete("/admin/realms/{realm}/authentication/executions/{id}", realm, keycloakForm)
+                .then().statusCode(204);
+        String form = flows.addRequired(forms, "guard-ip-rate-limited-password-form");
+        flows.moveFirst(forms, form);
+        flows.saveAcceptedConfig(form, alias + " rate limit", rateLimitConfig());
         flows.saveAcceptedConfig(flows.addRequired(forms, "guard-ip-policy"), alias + " ip policy", ipPolicyConfig());
         String stepUp = alias + " step-up";
         flows.addSubflow(forms, stepUp, "CONDITIONAL");
@@ -134,18 +145,19 @@ public final class OverheadRealms {
                 Map.of("newIf", "device-or-network", "ipv4PrefixBits", "24", "ipv6PrefixBits", "64",
                         "compareLastLogins", "20"));
         flows.addRequired(stepUp, "auth-otp-form");
-        flows.saveAcceptedConfig(flows.addRequired(forms, "guard-session-limit"), alias + " session limit", sessionLimitConfig());
         flows.saveAcceptedConfig(flows.addRequired(forms, "guard-device-recorder"), alias + " device recorder", deviceRecorderConfig());
+        flows.saveAcceptedConfig(flows.addRequired(forms, "guard-session-limit"), alias + " session limit", sessionLimitConfig());
     }
 
+    /** The direct-grant flow of docs/admin-guide.md: rate limit first, session limiter last. */
     private static void packDirectGrantFlow(AuthFlows flows, String alias) {
         flows.copy("direct grant", alias);
         String gate = flows.addRequired(alias, "guard-ip-rate-limit");
         flows.moveFirst(alias, gate);
         flows.saveAcceptedConfig(gate, alias + " rate limit", rateLimitConfig());
         flows.saveAcceptedConfig(flows.addRequired(alias, "guard-ip-policy"), alias + " ip policy", ipPolicyConfig());
-        flows.saveAcceptedConfig(flows.addRequired(alias, "guard-session-limit"), alias + " session limit", sessionLimitConfig());
         flows.saveAcceptedConfig(flows.addRequired(alias, "guard-device-recorder"), alias + " device recorder", deviceRecorderConfig());
+        flows.saveAcceptedConfig(flows.addRequired(alias, "guard-session-limit"), alias + " session limit", sessionLimitConfig());
     }
 
     private static Map<String, String> rateLimitConfig() {

@@ -20,6 +20,10 @@ public final class OverheadRun {
 
     /** What the overhead benchmark measures, in this order. */
     public static final List<Operation> OPERATIONS = List.of(Operation.PASSWORD_LOGIN, Operation.BROWSER_LOGIN,
+            Operation.REFRESH, Operation.LIFECYCLE);
+
+    /** The login load other benchmarks run beside their measurement (no logouts of its own). */
+    public static final List<Operation> LOGIN_LOAD = List.of(Operation.PASSWORD_LOGIN, Operation.BROWSER_LOGIN,
             Operation.REFRESH);
 
     public record Settings(int threads, Duration warmUp, int rounds, Duration phase) {

@@ -112,6 +112,25 @@ class AuditEndpointIT {
         assertTrue(tokens.get("access_token") != null);
     }
 
+    @Test
+    void aLogoutIsInTheUsersRevocationHistory(GuardEnvironment env) {
+        // Keycloak sends LOGOUT after it removed the session, so the record takes the user from the event.
+        String userId = realm.createUser("loggedout");
+        Map<String, Object> tokens = Tokens.passwordGrant(env.baseUrl(), realm.name, AuditRealm.CLIENT,
+                realm.username(userId), AuditRealm.PASSWORD);
+        Tokens.logout(env.baseUrl(), realm.name, AuditRealm.CLIENT, tokens.get("refresh_token"));
+        Await.until(() -> history(env, userId).stream().anyMatch(r -> "logout".equals(details(r).get("reason"))),
+                Duration.ofSeconds(30), "the logout's revocation is in the user's history: " + history(env, userId));
+        Map<String, Object> revocation = history(env, userId).get(0);
+        assertEquals(userId, revocation.get("userId"));
+        assertEquals("session", details(revocation).get("revocation_kind"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> details(Map<String, Object> record) {
+        return (Map<String, Object>) record.get("details");
+    }
+
     private static List<Map<String, Object>> history(GuardEnvironment env, String userId) {
         return env.admin().request().get("/admin/realms/{realm}/guard-audit/users/{id}/revocations", realm.name, userId)
                 .then().statusCode(200).extract().jsonPath().getList("$");

@@ -147,10 +147,7 @@ final class SessionLimitAuthenticator implements Authenticator {
         }
         SessionLimitConfig config = parsed.config();
         String newSessionId = context.getAuthenticationSession().getParentSession().getId();
-        if (isReauthentication(session, realm, user, newSessionId)) {
-            context.success();
-            return;
-        }
+        // A re-authentication (below) and an unlimited user both pass: which is asked first changes nothing.
         ResolvedLimit limit = resolve(session, realm, user, context, config);
         if (limit.unlimited()) {
             context.success();
@@ -165,15 +162,28 @@ final class SessionLimitAuthenticator implements Authenticator {
         // Reservations first, stored sessions second: a concurrent login elsewhere stores its session and
         // only then deletes its reservation, so read in this order one of the two is always seen (under
         // READ COMMITTED each statement sees what was committed before it started).
-        Set<String> counted = new HashSet<>(reservations.pending(limit.clientScope(), now));
+        Set<String> counted = new HashSet<>(reservations.pending(limit.clientScope(), now, newSessionId));
         if (limit.clientScope() == null) {
             UserSessionsOfUser.StoredSessionIds stored = sessions.storedOnlineSessionIds(now);
-            if (storedRowsAreComplete(config)
-                    && otherSessions(session, newSessionId, counted, stored.all()) < limit.limit()) {
-                grant(context, reservations, limit, now);
+            if (storedRowsAreComplete(config)) {
+                // Every online session of the user is among the rows just read: Keycloak is asked about this id
+                // only when it is one of them (a re-authentication), not on every login.
+                if (stored.all().contains(newSessionId) && isReauthentication(context, session, realm, user, newSessionId)) {
+                    context.success();
+                    return;
+                }
+                if (otherSessions(session, newSessionId, counted, stored.all()) < limit.limit()) {
+                    grant(context, reservations, limit, now);
+                    return;
+                }
+            } else if (isReauthentication(context, session, realm, user, newSessionId)) {
+                context.success();
                 return;
             }
             counted.addAll(stored.live());
+        } else if (isReauthentication(context, session, realm, user, newSessionId)) {
+            context.success();
+            return;
         }
         List<UserSessionModel> existing = sessions.list(config.countOfflineSessions(), limit.clientScope()).stream()
                 .filter(s -> !s.getId().equals(newSessionId)).toList();
@@ -249,10 +259,17 @@ final class SessionLimitAuthenticator implements Authenticator {
         context.success();
     }
 
-    private static boolean isReauthentication(KeycloakSession session, RealmModel realm, UserModel user,
-                                              String newSessionId) {
-        // Keycloak reuses the SSO session's id for the authentication session of a re-authentication
-        // (prompt=login, max_age, step-up): that login creates no new session.
+    /**
+     * Keycloak reuses the SSO session's id for the authentication session of a re-authentication (prompt=login,
+     * max_age, step-up): that login creates no new session. The direct grant's authentication session is never one:
+     * Keycloak's token endpoint creates it, with a new random id, in the same request; for other flows Keycloak's
+     * session of that id is looked up.
+     */
+    private static boolean isReauthentication(AuthenticationFlowContext context, KeycloakSession session,
+                                              RealmModel realm, UserModel user, String newSessionId) {
+        if (LoginFlows.isTokenEndpoint(context)) {
+            return false;
+        }
         UserSessionModel existing = session.sessions().getUserSession(realm, newSessionId);
         return existing != null && existing.getUser() != null && user.getId().equals(existing.getUser().getId());
     }

@@ -32,6 +32,9 @@ public final class SessionReservations {
     private final EntityManager em;
     private final RealmModel realm;
     private final UserModel user;
+    /** What {@link #pending} read of the new session's reservation: its id and row (null: none). */
+    private String readFor;
+    private SessionReservationEntity readRow;
 
     public SessionReservations(KeycloakSession session, RealmModel realm, UserModel user) {
         this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
@@ -39,20 +42,37 @@ public final class SessionReservations {
         this.user = user;
     }
 
-    /** Session ids of slots still pending (younger than the TTL); for a client scope, only that client's. */
-    public List<String> pending(String clientScope, long nowSeconds) {
-        em.createQuery("delete from SessionReservationEntity r where r.userId = :user and r.createdAt < :expired")
-                .setParameter("user", user.getId()).setParameter("expired", nowSeconds - TTL_SECONDS)
-                .executeUpdate();
-        return em.createQuery("select r from SessionReservationEntity r where r.userId = :user",
-                        SessionReservationEntity.class)
-                .setParameter("user", user.getId()).getResultStream()
+    /**
+     * Session ids of slots still pending (younger than the TTL); for a client scope, only that client's. The same
+     * statement reads the reservation of {@code newSessionId}, if any, for {@link #reserve}; expired rows of the user
+     * are deleted (only when there are some: normally every reservation is settled long before it expires).
+     */
+    public List<String> pending(String clientScope, long nowSeconds, String newSessionId) {
+        long expired = nowSeconds - TTL_SECONDS;
+        List<SessionReservationEntity> rows = em.createQuery("select r from SessionReservationEntity r"
+                        + " where r.userId = :user or r.sessionId = :session", SessionReservationEntity.class)
+                .setParameter("user", user.getId()).setParameter("session", newSessionId).getResultList();
+        if (rows.stream().anyMatch(r -> user.getId().equals(r.getUserId()) && r.getCreatedAt() < expired)) {
+            rows.forEach(em::detach); // the bulk delete bypasses the persistence context
+            em.createQuery("delete from SessionReservationEntity r where r.userId = :user and r.createdAt < :expired")
+                    .setParameter("user", user.getId()).setParameter("expired", expired)
+                    .executeUpdate();
+            rows = em.createQuery("select r from SessionReservationEntity r"
+                            + " where r.userId = :user or r.sessionId = :session", SessionReservationEntity.class)
+                    .setParameter("user", user.getId()).setParameter("session", newSessionId).getResultList();
+        }
+        readFor = newSessionId;
+        readRow = rows.stream().filter(r -> newSessionId.equals(r.getSessionId())).findFirst().orElse(null);
+        return rows.stream()
+                .filter(r -> user.getId().equals(r.getUserId()))
                 .filter(r -> clientScope == null || clientScope.equals(r.getClientId()))
                 .map(SessionReservationEntity::getSessionId).toList();
     }
 
     public void reserve(String sessionId, String clientId, long nowSeconds) {
-        SessionReservationEntity r = em.find(SessionReservationEntity.class, sessionId);
+        // pending() read this session's row (or its absence) in this transaction: no second look.
+        SessionReservationEntity r = sessionId.equals(readFor) && (readRow == null || em.contains(readRow)) ? readRow
+                : em.find(SessionReservationEntity.class, sessionId);
         if (r == null) {
             r = new SessionReservationEntity();
             r.setSessionId(sessionId);
@@ -85,13 +105,11 @@ public final class SessionReservations {
                         // Asked of the database, not of Keycloak's session cache: other nodes count from
                         // the database, and the cache can hold the session before its row is committed.
                         // Online or offline: an offline_access login may leave only its offline row.
-                        long stored = em.createQuery("select count(p) from PersistentUserSessionEntity p"
-                                        + " where p.userSessionId = :id", Long.class)
-                                .setParameter("id", sessionId).getSingleResult();
-                        if (stored > 0) {
-                            em.createQuery("delete from SessionReservationEntity r where r.sessionId = :id and r.userId = :user")
-                                    .setParameter("id", sessionId).setParameter("user", userId).executeUpdate();
-                        }
+                        // One statement: the check and the delete see the same committed rows.
+                        em.createQuery("delete from SessionReservationEntity r where r.sessionId = :id and r.userId = :user"
+                                        + " and exists (select p.userSessionId from PersistentUserSessionEntity p"
+                                        + " where p.userSessionId = :id)")
+                                .setParameter("id", sessionId).setParameter("user", userId).executeUpdate();
                     });
                 } catch (RuntimeException e) {
                     // The reservation then expires after TTL_SECONDS; the login itself has succeeded.

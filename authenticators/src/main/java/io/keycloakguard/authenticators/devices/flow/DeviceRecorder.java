@@ -8,6 +8,7 @@ import io.keycloakguard.authenticators.devices.LoginHistoryEntity;
 import io.keycloakguard.authenticators.devices.Newness;
 import io.keycloakguard.core.config.ParsedConfigCache;
 import io.keycloakguard.core.flow.LoginFlows;
+import io.keycloakguard.core.lock.UserLocks;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.models.KeycloakSession;
@@ -41,7 +42,10 @@ final class DeviceRecorder implements Authenticator {
         session.setAttribute(SESSION_ATTRIBUTE, pending);
 
         // What the sign-in looks like now, for the LOGIN event (and the audit trail) of a flow that ends in this
-        // request; the recording decides again, under the user's lock, when the sign-in completes.
+        // request; the recording decides again, under the user's lock, when the sign-in completes. The lock is
+        // taken now: the rows read under it are those the recording sees when the flow ends in this request, and
+        // KnownDevices keeps them for it (in a later request, the recording reads them again).
+        UserLocks.lock(session, realm, user);
         LoginFacts facts = CurrentLogin.facts(session, realm, user.getId(), null);
         KnownDevices devices = KnownDevices.of(session);
         boolean newDevice = Newness.isNewDevice(facts.deviceId(),

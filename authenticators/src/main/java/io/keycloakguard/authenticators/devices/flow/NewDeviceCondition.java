@@ -8,6 +8,7 @@ import io.keycloakguard.authenticators.devices.LoginHistoryEntity;
 import io.keycloakguard.authenticators.devices.Newness;
 import io.keycloakguard.core.config.ParsedConfigCache;
 import io.keycloakguard.core.flow.LoginFlows;
+import io.keycloakguard.core.lock.UserLocks;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.authenticators.conditional.ConditionalAuthenticator;
 import org.keycloak.forms.login.LoginFormsProvider;
@@ -40,6 +41,9 @@ final class NewDeviceCondition implements ConditionalAuthenticator {
         NewDeviceConditionConfig config = parsed.config();
         KeycloakSession session = context.getSession();
         RealmModel realm = context.getRealm();
+        // Under the user's lock, which "remember device" and the recording take too: the rows read here are those
+        // they see when the flow ends in this request, and KnownDevices keeps them for them (one read per login).
+        UserLocks.lock(session, realm, user);
         LoginFacts facts = CurrentLogin.facts(session, realm, user.getId(), null);
         KnownDevices devices = KnownDevices.of(session);
         boolean newDevice = Newness.isNewDevice(facts.deviceId(),
