@@ -1,5 +1,6 @@
 package io.keycloakguard.authenticators.devices.flow;
 
+import io.keycloakguard.core.config.OptionReader;
 import io.keycloakguard.core.config.AuthenticatorConfigValidation;
 import io.keycloakguard.core.config.ParsedConfigCache;
 import org.keycloak.Config;
@@ -69,8 +70,8 @@ public class NewDeviceConditionFactory implements ConditionalAuthenticatorFactor
         return ProviderConfigurationBuilder.create()
                 .property().name(NewDeviceConditionConfig.NEW_IF).label("New if")
                 .type(ProviderConfigProperty.LIST_TYPE)
-                .options("device-or-network", "device", "network", "device-and-network")
-                .defaultValue("device-or-network")
+                .options(OptionReader.labels(NewDeviceConditionConfig.NewIf.class))
+                .defaultValue(NewDeviceConditionConfig.NewIf.DEVICE_OR_NETWORK.label())
                 .helpText("What makes a sign-in new: a device the user has not signed in with (no valid device cookie "
                         + "of a known device), a network none of the compared sign-ins came from, either of them, or both.")
                 .add()
