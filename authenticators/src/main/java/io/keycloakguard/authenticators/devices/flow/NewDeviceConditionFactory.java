@@ -39,7 +39,7 @@ public class NewDeviceConditionFactory implements ConditionalAuthenticatorFactor
 
     @Override
     public String getHelpText() {
-        return "Guard: matches when the user signs in from a browser without a known device cookie, or from a network "
+        return "Matches when the user signs in from a browser without a known device cookie, or from a network "
                 + "none of the recent sign-ins came from. Put it in a conditional subflow before an OTP form to "
                 + "step up only when something is new; put 'Guard: remember device' at the end of the flow.";
     }
