@@ -12,6 +12,9 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -72,14 +75,9 @@ public class ConfigCheckOnSave implements EventListenerProviderFactory {
             }
             try {
                 RealmModel realm = session.realms().getRealm(event.getRealmId());
-                String id = lastSegment(event.getResourcePath());
-                if (realm == null || id == null) {
-                    return;
+                if (realm != null && event.getResourcePath() != null) {
+                    findings(realm, config, event.getResourcePath()).forEach(finding -> report(realm, finding));
                 }
-                List<InvalidAuthenticatorConfigs.Finding> findings = config
-                        ? InvalidAuthenticatorConfigs.ofConfig(session, realm, id)
-                        : InvalidAuthenticatorConfigs.ofExecution(session, realm, id);
-                findings.forEach(finding -> report(realm, finding));
             } catch (RuntimeException e) {
                 // Never in the admin's way: Keycloak would only log it too.
                 LOG.debugf(e, "Could not check the saved config %s", event.getResourcePath());
@@ -101,13 +99,31 @@ public class ConfigCheckOnSave implements EventListenerProviderFactory {
             }
         }
 
-        /** The config's or execution's id: the last segment of e.g. {@code authentication/config/{id}}. */
-        private static String lastSegment(String path) {
-            if (path == null || path.isBlank()) {
-                return null;
+        /**
+         * The steps a save touched, by the admin event's path: {@code authentication/config/{id}} (a config updated),
+         * {@code authentication/executions/{id}/config} (a config created: the console's first save),
+         * {@code authentication/flows/{alias}/executions[/execution]} (a step added, or a requirement changed: only
+         * that flow's steps without a config, which may limit nothing), {@code authentication/executions/{id}}.
+         */
+        private List<InvalidAuthenticatorConfigs.Finding> findings(RealmModel realm, boolean config, String path) {
+            List<String> segments = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty())
+                    .map(s -> s.contains("%") ? URLDecoder.decode(s, StandardCharsets.UTF_8) : s).toList();
+            int executions = segments.indexOf("executions");
+            if (config) {
+                if (executions >= 0 && executions + 2 < segments.size()) {
+                    return InvalidAuthenticatorConfigs.ofExecution(session, realm, segments.get(executions + 1));
+                }
+                return segments.isEmpty() ? List.of()
+                        : InvalidAuthenticatorConfigs.ofConfig(session, realm, segments.get(segments.size() - 1));
             }
-            String trimmed = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-            return trimmed.substring(trimmed.lastIndexOf('/') + 1);
+            int flows = segments.indexOf("flows");
+            if (flows >= 0 && flows + 1 < segments.size()) {
+                return InvalidAuthenticatorConfigs.ofUnconfiguredStepsOf(session, realm, segments.get(flows + 1));
+            }
+            if (executions >= 0 && executions + 1 < segments.size()) {
+                return InvalidAuthenticatorConfigs.ofExecution(session, realm, segments.get(executions + 1));
+            }
+            return List.of();
         }
 
         @Override

@@ -49,6 +49,16 @@ public final class InvalidAuthenticatorConfigs {
         return scan(session, realm, e -> executionId.equals(e.getId()));
     }
 
+    /** The findings about a flow's steps that have no config (a step just added, or just switched on). */
+    public static List<Finding> ofUnconfiguredStepsOf(KeycloakSession session, RealmModel realm, String flowAlias) {
+        return realm.getAuthenticationFlowsStream().filter(flow -> flowAlias.equals(flow.getAlias()))
+                .flatMap(flow -> realm.getAuthenticationExecutionsStream(flow.getId())
+                        .filter(e -> e.getAuthenticatorConfig() == null)
+                        .map(e -> check(session, realm, e, flow.getAlias())))
+                .filter(Objects::nonNull)
+                .toList();
+    }
+
     private static List<Finding> scan(KeycloakSession session, RealmModel realm,
                                       Predicate<AuthenticationExecutionModel> which) {
         return realm.getAuthenticationFlowsStream()
