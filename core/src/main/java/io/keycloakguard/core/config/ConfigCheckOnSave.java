@@ -12,9 +12,6 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -89,8 +86,8 @@ public class ConfigCheckOnSave implements EventListenerProviderFactory {
                 InvalidAuthenticatorConfigs.Invalid invalid = finding.problems();
                 LOG.warnf("Config '%s' saved in realm %s, flow '%s', step '%s' is invalid; the step fails safe "
                                 + "until it is fixed (the session limit refuses logins through it; listed under "
-                                + "invalidConfigs in the realm's guard/status): %s", invalid.alias(), realm.getName(), invalid.flow(), invalid.step(),
-                        String.join("; ", invalid.problems()));
+                                + "invalidConfigs in the realm's guard/status): %s", invalid.alias(), realm.getName(),
+                        invalid.flow(), invalid.step(), String.join("; ", invalid.problems()));
             } else if (finding.warnings() != null) {
                 InvalidAuthenticatorConfigs.Invalid warned = finding.warnings();
                 LOG.warnf("Config '%s' saved in realm %s, flow '%s', step '%s' (listed under configWarnings in the "
@@ -99,31 +96,16 @@ public class ConfigCheckOnSave implements EventListenerProviderFactory {
             }
         }
 
-        /**
-         * The steps a save touched, by the admin event's path: {@code authentication/config/{id}} (a config updated),
-         * {@code authentication/executions/{id}/config} (a config created: the console's first save),
-         * {@code authentication/flows/{alias}/executions[/execution]} (a step added, or a requirement changed: only
-         * that flow's steps without a config, which may limit nothing), {@code authentication/executions/{id}}.
-         */
         private List<InvalidAuthenticatorConfigs.Finding> findings(RealmModel realm, boolean config, String path) {
-            List<String> segments = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty())
-                    .map(s -> s.contains("%") ? URLDecoder.decode(s, StandardCharsets.UTF_8) : s).toList();
-            int executions = segments.indexOf("executions");
-            if (config) {
-                if (executions >= 0 && executions + 2 < segments.size()) {
-                    return InvalidAuthenticatorConfigs.ofExecution(session, realm, segments.get(executions + 1));
-                }
-                return segments.isEmpty() ? List.of()
-                        : InvalidAuthenticatorConfigs.ofConfig(session, realm, segments.get(segments.size() - 1));
+            Saved saved = Saved.of(config, path);
+            if (saved == null) {
+                return List.of();
             }
-            int flows = segments.indexOf("flows");
-            if (flows >= 0 && flows + 1 < segments.size()) {
-                return InvalidAuthenticatorConfigs.ofUnconfiguredStepsOf(session, realm, segments.get(flows + 1));
-            }
-            if (executions >= 0 && executions + 1 < segments.size()) {
-                return InvalidAuthenticatorConfigs.ofExecution(session, realm, segments.get(executions + 1));
-            }
-            return List.of();
+            return switch (saved.kind()) {
+                case CONFIG -> InvalidAuthenticatorConfigs.ofConfig(session, realm, saved.id());
+                case EXECUTION -> InvalidAuthenticatorConfigs.ofExecution(session, realm, saved.id());
+                case FLOW -> InvalidAuthenticatorConfigs.ofUnconfiguredStepsOf(session, realm, saved.id());
+            };
         }
 
         @Override
