@@ -66,8 +66,8 @@ class AdminConsoleWalkIT {
 
             // Add execution: the pack's steps, found by searching "guard", each with its description.
             openAddMenu(browser, "Add execution");
-            WebElement dialog = await(browser, By.cssSelector("[role=dialog]"));
-            WebElement search = dialog.findElement(By.cssSelector("input[aria-label=Search]"));
+            // The dialog shows before its list and search field: wait for the field itself.
+            WebElement search = await(browser, By.cssSelector("[role=dialog] input[aria-label=Search]"));
             search.sendKeys("guard", Keys.ENTER);
             await(browser, By.cssSelector("input[type=radio][data-testid='guard-session-limit']"));
             String listed = browser.findElement(By.cssSelector("[role=dialog]")).getText();
@@ -93,8 +93,8 @@ class AdminConsoleWalkIT {
                     "the step is Required");
             scrollTo(browser, browser.findElement(stepRow()).findElement(By.cssSelector("button[aria-label=Settings]")))
                     .click();
-            WebElement form = await(browser, By.cssSelector("[role=dialog]"));
-            WebElement realmLimit = form.findElement(By.id("config.realmLimit"));
+            WebElement realmLimit = await(browser, By.id("config.realmLimit"));
+            WebElement form = browser.findElement(By.cssSelector("[role=dialog]"));
             assertEquals("3", realmLimit.getAttribute("value"), "the form starts at Keycloak's own default");
             assertTrue(form.getText().contains("Deny new session"), "the choice in words: " + form.getText());
             form.findElement(By.id("alias")).sendKeys("session limit");
