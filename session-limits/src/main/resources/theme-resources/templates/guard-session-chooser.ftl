@@ -18,7 +18,7 @@
                             <div class="pf-v5-c-data-list__item-row" style="align-items: center;">
                                 <div class="pf-v5-c-data-list__item-content">
                                     <div class="pf-v5-c-data-list__cell">
-                                        <div id="guard-session-device-${s?index}"><strong><@parts.device s/></strong><#if s.ipAddress?has_content> &middot; ${s.ipAddress}</#if></div>
+                                        <div id="guard-session-device-${s?index}"><strong><@parts.device s/></strong><#if s.ipAddress?has_content> &middot; ${s.ipAddress}</#if><#if s.thisDevice> <span class="pf-v5-c-label pf-m-blue pf-m-compact guard-this-device"><span class="pf-v5-c-label__content">${msg("guardSessionThisDevice")}</span></span></#if></div>
                                         <#if s.clients?has_content><div>${msg("guardSessionClients")}: <@parts.clients s/></div></#if>
                                         <div class="pf-v5-u-font-size-sm pf-v5-u-color-200"><@parts.when "guardSessionStarted" s.started/> &middot; <@parts.when "guardSessionLastActive" s.lastActive/></div>
                                     </div>

@@ -1,9 +1,9 @@
 package io.keycloakguard.authenticators.ratelimit;
 
+import io.keycloakguard.core.config.OptionReader;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
-import java.util.Arrays;
 import java.util.List;
 
 /** The config form both rate-limit authenticators show in the admin console; docs/ip-rate-limit.md uses the same words. */
@@ -44,11 +44,11 @@ final class RateLimitProperties {
                     + "by one.")
             .add()
             .property().name(RateLimitConfig.ON_REDIS_UNAVAILABLE).label("When Redis is unavailable")
-            .type(ProviderConfigProperty.LIST_TYPE).defaultValue(RedisDownAction.ALLOW.value())
-            .options(Arrays.stream(RedisDownAction.values()).map(RedisDownAction::value).toList())
-            .helpText("allow: logins go on without the limit while Redis cannot be reached (fail open; Keycloak "
-                    + "logs one warning per outage). deny: logins through this flow are refused with HTTP 503 "
-                    + "until Redis is back.")
+            .type(ProviderConfigProperty.LIST_TYPE).defaultValue(RedisDownAction.ALLOW.label())
+            .options(OptionReader.labels(RedisDownAction.class))
+            .helpText("Allow logins without the limit: logins go on while Redis cannot be reached (fail open; "
+                    + "Keycloak logs one warning per outage). Refuse logins (HTTP 503): logins through this flow are "
+                    + "refused with HTTP 503 until Redis is back.")
             .add()
             .build();
 

@@ -79,19 +79,32 @@ public final class OptionReader {
         return value;
     }
 
+    /**
+     * One of an enum's constants, by its id ({@code device-or-network}) or, for a {@link LabelledChoice}, by its
+     * label as the console stores it, in any case.
+     */
     public <E extends Enum<E>> E choice(String key, E defaultValue, Class<E> type) {
         String raw = raw(key);
         if (raw == null) {
             return defaultValue;
         }
-        try {
-            return Enum.valueOf(type, raw.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
-        } catch (IllegalArgumentException e) {
-            List<String> allowed = Arrays.stream(type.getEnumConstants())
-                    .map(c -> c.name().toLowerCase(Locale.ROOT).replace('_', '-'))
-                    .toList();
-            throw invalid(key, raw, "must be one of " + allowed);
+        String id = raw.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equals(id)
+                    || constant instanceof LabelledChoice labelled && labelled.label().equalsIgnoreCase(raw.trim())) {
+                return constant;
+            }
         }
+        List<String> allowed = Arrays.stream(type.getEnumConstants())
+                .map(c -> c instanceof LabelledChoice labelled ? labelled.label()
+                        : c.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                .toList();
+        throw invalid(key, raw, "must be one of " + allowed);
+    }
+
+    /** The labels of a labelled enum, for a LIST_TYPE property's options. */
+    public static <E extends Enum<E> & LabelledChoice> List<String> labels(Class<E> type) {
+        return Arrays.stream(type.getEnumConstants()).map(LabelledChoice::label).toList();
     }
 
     /** A comma-separated list; blanks are dropped. */

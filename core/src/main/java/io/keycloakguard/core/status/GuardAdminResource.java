@@ -47,6 +47,7 @@ public class GuardAdminResource {
         status.put("outbox", OutboxBacklog.of(session, realm.getId()));
         status.put("revocationFeed", RevocationFeedStatus.of(session, realm));
         status.put("invalidConfigs", InvalidAuthenticatorConfigs.of(session, realm));
+        status.put("configWarnings", InvalidAuthenticatorConfigs.warnings(session, realm));
         status.put("compatibility", KeycloakCapabilities.current().status());
         status.put("brokerLogout", BrokerLogoutStatus.of(session));
         status.put("proxy", proxy());

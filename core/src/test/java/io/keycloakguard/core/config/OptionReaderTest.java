@@ -43,4 +43,32 @@ class OptionReaderTest {
         assertNull(OptionReader.parseDuration("9223372036854775807h"));
         assertNull(OptionReader.parseDuration("s"));
     }
+
+    enum Speed implements LabelledChoice {
+        SLOW_START("Start slowly"), FAST("Go fast");
+
+        private final String label;
+
+        Speed(String label) {
+            this.label = label;
+        }
+
+        @Override
+        public String label() {
+            return label;
+        }
+    }
+
+    /** The console stores a labelled choice's words; the short ids written before still read. */
+    @Test
+    void aLabelledChoiceReadsItsLabelAndItsId() {
+        assertEquals(Speed.SLOW_START, new OptionReader(Map.of("speed", "start slowly")::get, k -> k)
+                .choice("speed", Speed.FAST, Speed.class));
+        assertEquals(Speed.SLOW_START, new OptionReader(Map.of("speed", "slow-start")::get, k -> k)
+                .choice("speed", Speed.FAST, Speed.class));
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> new OptionReader(Map.of("speed", "warp")::get, k -> k).choice("speed", Speed.FAST, Speed.class));
+        assertEquals("Invalid value 'warp' for option 'speed': must be one of [Start slowly, Go fast]", e.getMessage());
+        assertEquals(List.of("Start slowly", "Go fast"), OptionReader.labels(Speed.class));
+    }
 }

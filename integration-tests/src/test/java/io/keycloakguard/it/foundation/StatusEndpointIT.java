@@ -89,6 +89,10 @@ class StatusEndpointIT {
         assertFalse(realmView.getList("providers").isEmpty(), asRealmAdmin);
         assertTrue(realmView.getBoolean("redis.reachable"), asRealmAdmin);
         assertTrue(realmView.getMap("outbox") != null, asRealmAdmin);
+        // Issue 25 item 2: the realm's pack state is the realm admin's too, not only the master realm's.
+        assertTrue(realmView.getMap("revocationFeed").containsKey("heartbeat"), asRealmAdmin);
+        assertTrue(realmView.getList("invalidConfigs") != null, asRealmAdmin);
+        assertTrue(realmView.getList("configWarnings") != null, asRealmAdmin);
         for (String field : List.of("target", "keyPrefix", "error", "database", "sentinels", "nodes")) {
             assertFalse(realmView.getMap("redis").containsKey(field), "realm admin sees redis." + field + ": " + asRealmAdmin);
         }

@@ -8,6 +8,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.keycloakguard.it.harness.Await;
+
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -62,6 +65,60 @@ class SessionLimitConfigIT {
         List<Map<String, Object>> after = env.admin().request().get("/admin/realms/{realm}/guard/status", REALM)
                 .then().statusCode(200).extract().jsonPath().getList("invalidConfigs");
         assertFalse(after.stream().anyMatch(i -> ("badconfig-" + client.clientId()).equals(i.get("alias"))));
+    }
+
+    /**
+     * Issue 25 item 1: a typo saved through the admin API (as the console's form does) reaches the admin before any
+     * user is refused: one WARN naming realm, flow, step and problem at the save, and the status lists the config
+     * with its flow and step.
+     */
+    @Test
+    void aTypoInTheRealmLimitIsReportedWhenSavedBeforeAnyLogin() {
+        LimitedClient client = LimitedClient.create(env, REALM, "typo", Map.of("realmLimit", "2"));
+        AuthFlows flows = new AuthFlows(env.admin(), REALM);
+        String flow = client.clientId() + "-dg";
+        String configId = flows.configIdOf(flow, client.directGrantExecution());
+        String alias = "typo-" + client.clientId();
+        assertEquals(204, flows.updateConfig(configId, alias, Map.of("realmLimit", "two")).statusCode());
+
+        String expected = "realm " + REALM + ", flow '" + flow + "', step 'Guard: session limit'";
+        Await.until(() -> warningsAbout(alias).stream().anyMatch(l -> l.contains(expected) && l.contains("'two'")),
+                Duration.ofSeconds(30), "a WARN naming " + expected + " and 'two' for config " + alias
+                        + "; log lines naming it: " + warningsAbout(alias));
+        assertEquals(1, warningsAbout(alias).size(), "one WARN per save: " + warningsAbout(alias));
+
+        List<Map<String, Object>> invalid = env.admin().request().get("/admin/realms/{realm}/guard/status", REALM)
+                .then().statusCode(200).extract().jsonPath().getList("invalidConfigs");
+        Map<String, Object> listed = invalid.stream().filter(i -> alias.equals(i.get("alias"))).findFirst()
+                .orElseThrow(() -> new AssertionError("not listed: " + invalid));
+        assertEquals(flow, listed.get("flow"), listed.toString());
+        assertEquals("Guard: session limit", listed.get("step"), listed.toString());
+        assertTrue(listed.get("problems").toString().contains("'two'"), listed.toString());
+    }
+
+    /** A limiter saved without any limit limits nothing: the status and one WARN say so before anyone logs in. */
+    @Test
+    void aLimiterWithoutAnyLimitIsFlaggedAsInert() {
+        LimitedClient client = LimitedClient.create(env, REALM, "inert", Map.of("realmLimit", "2"));
+        AuthFlows flows = new AuthFlows(env.admin(), REALM);
+        String flow = client.clientId() + "-dg";
+        String alias = "inert-" + client.clientId();
+        assertEquals(204, flows.updateConfig(flows.configIdOf(flow, client.directGrantExecution()), alias,
+                Map.of("countOfflineSessions", "false")).statusCode());
+
+        Await.until(() -> warningsAbout(alias).stream().anyMatch(l -> l.contains("flow '" + flow + "'")
+                        && l.contains("limits nothing")),
+                Duration.ofSeconds(30), "a WARN that " + alias + " limits nothing: " + warningsAbout(alias));
+        List<Map<String, Object>> inert = env.admin().request().get("/admin/realms/{realm}/guard/status", REALM)
+                .then().statusCode(200).extract().jsonPath().getList("configWarnings");
+        Map<String, Object> listed = inert.stream().filter(i -> alias.equals(i.get("alias"))).findFirst()
+                .orElseThrow(() -> new AssertionError("not listed: " + inert));
+        assertEquals(flow, listed.get("flow"), listed.toString());
+        assertTrue(listed.get("problems").toString().contains("limits nothing"), listed.toString());
+    }
+
+    private static List<String> warningsAbout(String alias) {
+        return env.keycloak().log().lines().filter(l -> l.contains("WARN") && l.contains("'" + alias + "'")).toList();
     }
 
     @Test

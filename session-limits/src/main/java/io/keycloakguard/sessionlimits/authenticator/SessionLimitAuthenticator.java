@@ -4,6 +4,7 @@ import io.keycloakguard.core.audit.GuardSignals;
 import io.keycloakguard.core.compat.KeycloakCapabilities;
 import io.keycloakguard.core.config.ParsedConfigCache;
 import io.keycloakguard.core.lock.UserLocks;
+import io.keycloakguard.core.sessions.BrowserDevice;
 import io.keycloakguard.sessionlimits.config.ExceedAction;
 import io.keycloakguard.sessionlimits.config.SessionLimitConfig;
 import io.keycloakguard.sessionlimits.policy.LimitResolver;
@@ -118,7 +119,7 @@ final class SessionLimitAuthenticator implements Authenticator {
         UserSessionsOfUser sessions = new UserSessionsOfUser(session, context.getRealm(), context.getUser());
         Optional<UserSessionModel> target = sessions.find(chosen);
         // Described before it ends, for the confirmation.
-        Optional<SessionRow> ended = target.map(s -> row(context, sessions, s));
+        Optional<SessionRow> ended = target.map(s -> row(context, sessions, s, false));
         if (target.isPresent()) {
             // The user's lock is held until the login commits: the chosen session's clients are told after that.
             sessions.endLoggingOutClientsAfterCommit(target.get(), "session-limit:user-choice");
@@ -297,10 +298,16 @@ final class SessionLimitAuthenticator implements Authenticator {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         authSession.setAuthNote(NOTE_CSRF, csrf);
         authSession.setAuthNote(NOTE_OFFERED, existing.stream().map(UserSessionModel::getId).collect(Collectors.joining(",")));
+        // The session signed in from the device this browser's cookie proves is "This device" (a session records its
+        // device when "Guard: remember device" ran in its flow).
+        String thisDevice = BrowserDevice.current(context.getSession(), context.getRealm(), context.getUser().getId())
+                .orElse(null);
         var form = context.form()
                 .setAttribute("guardSessions", existing.stream()
                         .sorted((a, b) -> Integer.compare(b.getLastSessionRefresh(), a.getLastSessionRefresh()))
-                        .map(s -> row(context, sessions, s)).toList())
+                        .map(s -> row(context, sessions, s,
+                                thisDevice != null && thisDevice.equals(s.getNote(BrowserDevice.SESSION_NOTE))))
+                        .toList())
                 .setAttribute("guardLimit", limit.limit())
                 .setAttribute("guardCsrf", csrf);
         if (errorMessage != null) {
@@ -309,7 +316,8 @@ final class SessionLimitAuthenticator implements Authenticator {
         return form.createForm(CHOOSER_TEMPLATE);
     }
 
-    private static SessionRow row(AuthenticationFlowContext context, UserSessionsOfUser sessions, UserSessionModel s) {
+    private static SessionRow row(AuthenticationFlowContext context, UserSessionsOfUser sessions, UserSessionModel s,
+                                  boolean thisDevice) {
         // The client's name as its admin set it (a ${key} the template resolves, as the account console does), else
         // its client id.
         List<String> names = s.getAuthenticatedClientSessions().values().stream()
@@ -317,7 +325,7 @@ final class SessionLimitAuthenticator implements Authenticator {
                 .map(c -> c.getName() == null || c.getName().isBlank() ? c.getClientId() : c.getName())
                 .distinct().sorted().toList();
         return SessionRow.of(sessions.view(s, null), names, Time.currentTime(),
-                context.getSession().getContext().resolveLocale(context.getUser()));
+                context.getSession().getContext().resolveLocale(context.getUser()), thisDevice);
     }
 
     /**

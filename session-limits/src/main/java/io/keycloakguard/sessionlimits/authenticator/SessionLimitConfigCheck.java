@@ -5,6 +5,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -25,5 +26,30 @@ final class SessionLimitConfigCheck {
                 .filter(path -> KeycloakModelUtils.findGroupByPath(session, realm, path) == null)
                 .forEach(path -> problems.add("Group limits: no group '" + path + "' in realm " + realm.getName()));
         return config;
+    }
+
+    /**
+     * What a usable config probably did not mean: a step that limits nothing but users with the attribute (the
+     * console's form starts at 3, a config written through the REST API may not), and tier fields written as
+     * {@code name=limit} lines, which the console's key/value rows cannot show.
+     */
+    static List<String> warnings(Map<String, String> raw) {
+        Map<String, String> values = raw == null ? Map.of() : raw;
+        SessionLimitConfig config = SessionLimitConfig.parse(values);
+        List<String> warnings = new ArrayList<>();
+        if (config.realmLimit().isEmpty() && config.clientLimits().isEmpty() && config.groupLimits().isEmpty()
+                && config.roleLimits().isEmpty()) {
+            warnings.add("Realm limit is empty and there is no client, group or role limit: the step limits nothing "
+                    + "but users whose attribute '" + config.userAttribute() + "' holds a limit");
+        }
+        Map.of(SessionLimitConfig.CLIENT_LIMITS, "Client limits", SessionLimitConfig.GROUP_LIMITS, "Group limits",
+                        SessionLimitConfig.ROLE_LIMITS, "Role limits").entrySet().stream()
+                .filter(field -> values.get(field.getKey()) != null && !values.get(field.getKey()).isBlank()
+                        && !SessionLimitConfig.isKeyValueRows(values.get(field.getKey())))
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(field -> warnings.add(field.getValue() + " is stored as name=limit lines, as before the "
+                        + "console's key/value rows: it still applies, but the 26.x console cannot show it; save it "
+                        + "again as rows (docs/session-limits.md)"));
+        return warnings;
     }
 }

@@ -24,9 +24,10 @@ public final class SessionRow {
     private final List<String> clients;
     private final Moment started;
     private final Moment lastActive;
+    private final boolean thisDevice;
 
     private SessionRow(String id, String browser, String os, String ipAddress, List<String> clients, Moment started,
-                       Moment lastActive) {
+                       Moment lastActive, boolean thisDevice) {
         this.id = id;
         this.browser = browser;
         this.os = os;
@@ -34,6 +35,7 @@ public final class SessionRow {
         this.clients = clients;
         this.started = started;
         this.lastActive = lastActive;
+        this.thisDevice = thisDevice;
     }
 
     /**
@@ -41,10 +43,12 @@ public final class SessionRow {
      *                    {@code ${key}} the template resolves), else its client id
      * @param now         epoch seconds
      * @param locale      the page's locale, for the exact times
+     * @param thisDevice  whether the session was signed in from the device the browser's device cookie proves
      */
-    static SessionRow of(UserSessionView v, List<String> clientNames, long now, Locale locale) {
+    static SessionRow of(UserSessionView v, List<String> clientNames, long now, Locale locale, boolean thisDevice) {
         return new SessionRow(v.id(), browser(v.browser()), os(v.os()), v.ipAddress() == null ? "" : v.ipAddress(),
-                List.copyOf(clientNames), Moment.of(v.started(), now, locale), Moment.of(v.lastActive(), now, locale));
+                List.copyOf(clientNames), Moment.of(v.started(), now, locale), Moment.of(v.lastActive(), now, locale),
+                thisDevice);
     }
 
     /**
@@ -100,6 +104,11 @@ public final class SessionRow {
 
     public Moment getStarted() {
         return started;
+    }
+
+    /** Whether the session was signed in from this browser's known device ("This device" on the page). */
+    public boolean isThisDevice() {
+        return thisDevice;
     }
 
     public Moment getLastActive() {

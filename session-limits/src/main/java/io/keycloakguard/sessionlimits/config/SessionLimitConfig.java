@@ -2,12 +2,19 @@ package io.keycloakguard.sessionlimits.config;
 
 import io.keycloakguard.core.config.InvalidConfigurationException;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import org.keycloak.util.JsonSerialization;
+
+import java.io.IOException;
+import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.stream.Collectors;
 
 /**
  * The session limiter's configuration, parsed once from the authenticator config map. Limits are
@@ -69,7 +76,8 @@ public record SessionLimitConfig(OptionalInt realmLimit,
         if (onExceed != null) {
             action = ExceedAction.fromValue(onExceed).orElse(null);
             if (action == null) {
-                problems.add("On exceed: '" + onExceed + "' must be one of deny, end-least-recently-active, end-oldest, let-user-choose");
+                problems.add("When the limit is reached: '" + onExceed + "' must be one of "
+                        + Arrays.stream(ExceedAction.values()).map(a -> "'" + a.label() + "'").collect(Collectors.joining(", ")));
             }
         }
         if (!problems.isEmpty()) {
@@ -99,11 +107,23 @@ public record SessionLimitConfig(OptionalInt realmLimit,
         }
     }
 
-    /** Lines of {@code name=limit}, one per value of a multivalued property (or separated by new lines). */
+    /**
+     * A tier field: key/value rows as the console's key/value (MAP_TYPE) form stores them, a JSON list
+     * {@code [{"key":"kiosk","value":"1"}]}; or, as configs written before that form, lines of {@code name=limit}
+     * (one per value of a multivalued property, or separated by new lines or commas).
+     */
     private static Map<String, Integer> parseRules(String field, String raw, List<String> problems) {
         Map<String, Integer> rules = new LinkedHashMap<>();
         String value = blankToNull(raw);
         if (value == null) {
+            return rules;
+        }
+        if (isKeyValueRows(value)) {
+            List<Map.Entry<String, String>> rows = keyValueRows(field, value, problems);
+            for (Map.Entry<String, String> row : rows) {
+                addRule(field, row.getKey().trim(), row.getValue() == null ? "" : row.getValue().trim(),
+                        row.getKey() + "=" + row.getValue(), rules, problems);
+            }
             return rules;
         }
         for (String entry : value.split(MULTIVALUE_SEPARATOR + "|\\R|,")) {
@@ -116,17 +136,51 @@ public record SessionLimitConfig(OptionalInt realmLimit,
                 problems.add(field + ": '" + rule + "' must look like name=limit");
                 continue;
             }
-            String name = rule.substring(0, eq).trim();
-            OptionalInt limit = parseLimit(field + " (" + name + ")", rule.substring(eq + 1), problems);
-            if (rule.substring(eq + 1).isBlank()) {
-                problems.add(field + ": '" + rule + "' has no limit after '='");
-            } else if (rules.containsKey(name)) {
-                problems.add(field + ": '" + name + "' is listed twice");
-            } else if (limit.isPresent()) {
-                rules.put(name, limit.getAsInt());
-            }
+            addRule(field, rule.substring(0, eq).trim(), rule.substring(eq + 1).trim(), rule, rules, problems);
         }
         return rules;
+    }
+
+    /** Whether a tier field holds the console's key/value rows (JSON) rather than name=limit lines. */
+    public static boolean isKeyValueRows(String raw) {
+        return raw != null && raw.trim().startsWith("[");
+    }
+
+    private static void addRule(String field, String name, String limitText, String rule, Map<String, Integer> rules,
+                                List<String> problems) {
+        if (name.isEmpty()) {
+            problems.add(field + ": '" + rule + "' has no name before the limit");
+            return;
+        }
+        OptionalInt limit = parseLimit(field + " (" + name + ")", limitText, problems);
+        if (limitText.isBlank()) {
+            problems.add(field + ": '" + rule + "' has no limit");
+        } else if (rules.containsKey(name)) {
+            problems.add(field + ": '" + name + "' is listed twice");
+        } else if (limit.isPresent()) {
+            rules.put(name, limit.getAsInt());
+        }
+    }
+
+    private static List<Map.Entry<String, String>> keyValueRows(String field, String json, List<String> problems) {
+        List<Map.Entry<String, String>> rows = new ArrayList<>();
+        try {
+            JsonNode list = JsonSerialization.mapper.readTree(json);
+            if (list == null || !list.isArray()) {
+                throw new IOException("not a list");
+            }
+            for (JsonNode row : list) {
+                if (!row.isObject() || !row.path("key").isValueNode()) {
+                    throw new IOException("a row without key");
+                }
+                JsonNode limit = row.path("value");
+                rows.add(new AbstractMap.SimpleImmutableEntry<>(row.path("key").asText(),
+                        limit.isValueNode() ? limit.asText() : ""));
+            }
+        } catch (IOException e) {
+            problems.add(field + ": '" + json + "' is neither key/value rows nor name=limit lines");
+        }
+        return rows;
     }
 
     private static String blankToNull(String s) {

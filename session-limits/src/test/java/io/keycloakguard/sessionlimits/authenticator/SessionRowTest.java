@@ -43,10 +43,10 @@ class SessionRowTest {
     void exactTimeInTheLocaleAndIsoForTheTimeElement() {
         UserSessionView view = new UserSessionView("s1", "Chrome/156.0", "Linux", null, "10.0.0.1", NOW - 300, NOW - 60,
                 List.of("app"), false, false);
-        SessionRow de = SessionRow.of(view, List.of("${client_account-console}"), NOW, Locale.GERMAN);
+        SessionRow de = SessionRow.of(view, List.of("${client_account-console}"), NOW, Locale.GERMAN, false);
         assertEquals("2027-01-15T07:55:00Z", de.getStarted().getIso());
         assertTrue(de.getStarted().getExact().startsWith("15.01.2027, 07:55"), de.getStarted().getExact());
-        SessionRow en = SessionRow.of(view, List.of("App"), NOW, Locale.ENGLISH);
+        SessionRow en = SessionRow.of(view, List.of("App"), NOW, Locale.ENGLISH, false);
         assertTrue(en.getStarted().getExact().startsWith("Jan 15, 2027, 7:55"), en.getStarted().getExact());
         assertEquals("Chrome 156", en.getBrowser());
         assertEquals(List.of("App"), en.getClients());

@@ -61,4 +61,30 @@ class SessionLimitConfigTest {
         assertThrows(InvalidConfigurationException.class,
                 () -> SessionLimitConfig.parse(Map.of(SessionLimitConfig.CLIENT_LIMITS, "kiosk=")));
     }
+
+    /** The console's key/value rows (MAP_TYPE) store a JSON list; the readable choice labels are stored as shown. */
+    @Test
+    void parsesTheConsolesKeyValueRowsAndChoiceLabels() {
+        SessionLimitConfig config = SessionLimitConfig.parse(Map.of(
+                SessionLimitConfig.CLIENT_LIMITS, "[{\"key\":\"kiosk\",\"value\":\"1\"}]",
+                SessionLimitConfig.GROUP_LIMITS, "[{\"key\":\"/staff\",\"value\":\"5\"},{\"key\":\"/staff/support\",\"value\":\"2\"}]",
+                SessionLimitConfig.ON_EXCEED, "End the oldest session"));
+        assertEquals(Map.of("kiosk", 1), config.clientLimits());
+        assertEquals(Map.of("/staff", 5, "/staff/support", 2), config.groupLimits());
+        assertEquals(ExceedAction.END_OLDEST, config.onExceed());
+        for (ExceedAction action : ExceedAction.values()) {
+            assertEquals(action, ExceedAction.fromValue(action.label()).orElseThrow());
+            assertEquals(action, ExceedAction.fromValue(action.value()).orElseThrow(), "old stored ids keep working");
+        }
+    }
+
+    @Test
+    void reportsBadKeyValueRows() {
+        String message = assertThrows(InvalidConfigurationException.class, () -> SessionLimitConfig.parse(Map.of(
+                SessionLimitConfig.ROLE_LIMITS, "[{\"key\":\"premium\",\"value\":\"ten\"},{\"key\":\"gold\",\"value\":\"\"}]",
+                SessionLimitConfig.CLIENT_LIMITS, "[{\"key\":"))).getMessage();
+        assertTrue(message.contains("'ten' is not a whole number"), message);
+        assertTrue(message.contains("'gold=' has no limit"), message);
+        assertTrue(message.contains("Client limits: '[{\"key\":' is neither key/value rows nor name=limit lines"), message);
+    }
 }

@@ -1,5 +1,7 @@
 package io.keycloakguard.authenticators.devices.flow;
 
+import io.keycloakguard.authenticators.devices.DeviceCookie;
+import io.keycloakguard.core.sessions.BrowserDevice;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.events.Event;
@@ -22,7 +24,7 @@ import java.util.Optional;
  * request's transaction. Global, so it needs no set-up in the realm; a LOGIN without a mark costs a look at the
  * new user session.
  */
-public class CompletedSignInRecorderFactory implements EventListenerProviderFactory {
+public class CompletedSignInRecorderFactory implements EventListenerProviderFactory, BrowserDevice {
 
     /** The authenticator's id: one feature, one name in the docs. */
     public static final String ID = DeviceRecorderFactory.ID;
@@ -56,6 +58,12 @@ public class CompletedSignInRecorderFactory implements EventListenerProviderFact
     public void close() {
     }
 
+    /** The device the browser's signed cookie proves for the user (the session chooser's "this device"). */
+    @Override
+    public Optional<String> deviceOf(KeycloakSession session, RealmModel realm, String userId) {
+        return DeviceCookie.verifiedDeviceId(session, realm, userId);
+    }
+
     private record Listener(KeycloakSession session) implements EventListenerProvider {
 
         @Override
@@ -73,7 +81,8 @@ public class CompletedSignInRecorderFactory implements EventListenerProviderFact
                 return;
             }
             try {
-                new SignInRecording(session, realm, user).record(pending.get(), event.getClientId());
+                String deviceId = new SignInRecording(session, realm, user).record(pending.get(), event.getClientId());
+                linkSession(realm, event.getSessionId(), deviceId);
             } catch (RuntimeException e) {
                 // Keycloak's event dispatch would log it without saying what was lost.
                 LOG.warnf(e, "Sign-in of user %s in realm %s completed but was not recorded as a known device",
@@ -109,6 +118,17 @@ public class CompletedSignInRecorderFactory implements EventListenerProviderFact
             Optional<PendingRecord> pending = inRequest != null ? Optional.of(inRequest)
                     : inAuthSession.isPresent() ? inAuthSession : inUserSession;
             return pending.filter(p -> p.userId().equals(userId));
+        }
+
+        /** Marks the user session with the device it was signed in from: the session chooser's "this device". */
+        private void linkSession(RealmModel realm, String sessionId, String deviceId) {
+            if (deviceId == null || sessionId == null) {
+                return;
+            }
+            UserSessionModel userSession = session.sessions().getUserSession(realm, sessionId);
+            if (userSession != null) {
+                userSession.setNote(BrowserDevice.SESSION_NOTE, deviceId);
+            }
         }
 
         @Override

@@ -40,7 +40,7 @@ public class DeviceRecorderFactory extends GuardAuthenticatorFactory implements 
 
     @Override
     public String getHelpText() {
-        return "Guard: at the end of a browser or direct-grant flow, records the sign-in in the user's login history and "
+        return "At the end of a browser or direct-grant flow, records the sign-in in the user's login history and "
                 + "remembers the browser as a known device (a signed, HttpOnly device cookie), so that "
                 + "'Condition - new device or network' sees it as known next time; optionally e-mails the user about a "
                 + "new device.";

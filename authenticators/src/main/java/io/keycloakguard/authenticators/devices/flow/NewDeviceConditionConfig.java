@@ -1,5 +1,6 @@
 package io.keycloakguard.authenticators.devices.flow;
 
+import io.keycloakguard.core.config.LabelledChoice;
 import io.keycloakguard.core.config.OptionReader;
 
 import java.util.Map;
@@ -14,8 +15,23 @@ import java.util.Map;
  */
 public record NewDeviceConditionConfig(NewIf newIf, int ipv4PrefixBits, int ipv6PrefixBits, int compareLastLogins) {
 
-    public enum NewIf {
-        DEVICE, NETWORK, DEVICE_OR_NETWORK, DEVICE_AND_NETWORK;
+    /** What makes a sign-in new; stored as its label (the console's words), the short ids still read. */
+    public enum NewIf implements LabelledChoice {
+        DEVICE("New device"),
+        NETWORK("New network"),
+        DEVICE_OR_NETWORK("New device or new network"),
+        DEVICE_AND_NETWORK("New device on a new network");
+
+        private final String label;
+
+        NewIf(String label) {
+            this.label = label;
+        }
+
+        @Override
+        public String label() {
+            return label;
+        }
 
         boolean matches(boolean newDevice, boolean newNetwork) {
             return switch (this) {

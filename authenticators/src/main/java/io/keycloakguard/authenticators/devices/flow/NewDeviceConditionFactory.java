@@ -1,5 +1,6 @@
 package io.keycloakguard.authenticators.devices.flow;
 
+import io.keycloakguard.core.config.OptionReader;
 import io.keycloakguard.core.config.AuthenticatorConfigValidation;
 import io.keycloakguard.core.config.ParsedConfigCache;
 import org.keycloak.Config;
@@ -38,7 +39,7 @@ public class NewDeviceConditionFactory implements ConditionalAuthenticatorFactor
 
     @Override
     public String getHelpText() {
-        return "Guard: matches when the user signs in from a browser without a known device cookie, or from a network "
+        return "Matches when the user signs in from a browser without a known device cookie, or from a network "
                 + "none of the recent sign-ins came from. Put it in a conditional subflow before an OTP form to "
                 + "step up only when something is new; put 'Guard: remember device' at the end of the flow.";
     }
@@ -69,8 +70,8 @@ public class NewDeviceConditionFactory implements ConditionalAuthenticatorFactor
         return ProviderConfigurationBuilder.create()
                 .property().name(NewDeviceConditionConfig.NEW_IF).label("New if")
                 .type(ProviderConfigProperty.LIST_TYPE)
-                .options("device-or-network", "device", "network", "device-and-network")
-                .defaultValue("device-or-network")
+                .options(OptionReader.labels(NewDeviceConditionConfig.NewIf.class))
+                .defaultValue(NewDeviceConditionConfig.NewIf.DEVICE_OR_NETWORK.label())
                 .helpText("What makes a sign-in new: a device the user has not signed in with (no valid device cookie "
                         + "of a known device), a network none of the compared sign-ins came from, either of them, or both.")
                 .add()

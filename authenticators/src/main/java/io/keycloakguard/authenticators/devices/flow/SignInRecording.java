@@ -29,7 +29,8 @@ final class SignInRecording {
         this.user = user;
     }
 
-    void record(PendingRecord pending, String clientId) {
+    /** @return the id the browser is remembered by (its cookie set), null for an API client or without a cookie */
+    String record(PendingRecord pending, String clientId) {
         // Two sign-ins of one user on several nodes must not both create the same device row.
         UserLocks.lock(session, realm, user);
         LoginFacts facts = CurrentLogin.facts(session, realm, user.getId(), clientId);
@@ -49,6 +50,7 @@ final class SignInRecording {
             NewDeviceEmail.sendAfterCommit(session, realm, user, new NewDeviceNotice(facts.browser(), facts.os(),
                     facts.ip(), facts.timeMillis(), deviceId, newNetwork ? facts.network() : null));
         }
+        return deviceId;
     }
 
     /**

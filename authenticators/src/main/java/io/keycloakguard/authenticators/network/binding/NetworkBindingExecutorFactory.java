@@ -56,7 +56,7 @@ public class NetworkBindingExecutorFactory implements ClientPolicyExecutorProvid
 
     @Override
     public String getHelpText() {
-        return "Guard: binds a session's refresh tokens and userinfo calls to the network the session was created "
+        return "Binds a session's refresh tokens and userinfo calls to the network the session was created "
                 + "from. A call from another network is logged, refused, or ends the session; every mismatch is an "
                 + "event (error guard_network_mismatch).";
     }
