@@ -33,7 +33,7 @@
                 </ul>
                 <div class="${properties.kcFormGroupClass!}">
                     <button type="submit" name="cancel" value="true" id="guard-cancel"
-                            class="${properties.kcButtonClass!} ${properties.kcButtonLinkClass!"pf-v5-c-button pf-m-link"}">${msg("guardSessionChooserCancel")}</button>
+                            class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!"pf-v5-c-button pf-m-secondary"}">${msg("guardSessionChooserCancel")}</button>
                 </div>
             </form>
             <@parts.localTimes/>

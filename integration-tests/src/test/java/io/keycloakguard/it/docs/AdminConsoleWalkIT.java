@@ -2,6 +2,7 @@ package io.keycloakguard.it.docs;
 
 import io.keycloakguard.it.harness.Await;
 import io.keycloakguard.it.harness.Chromium;
+import io.keycloakguard.it.harness.DocImages;
 import io.keycloakguard.it.harness.GuardEnvironment;
 import io.keycloakguard.it.harness.KeycloakAdmin;
 import io.keycloakguard.it.harness.KeycloakGuardExtension;
@@ -18,10 +19,6 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +38,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(KeycloakGuardExtension.class)
 class AdminConsoleWalkIT {
 
-    private static final Path IMAGES = Paths.get("..", "docs", "images");
     private static final String FLOW = "guard browser";
     private static final String FORMS = FLOW + " forms";
     private static final String STEP = "Guard: session limit";
@@ -197,10 +193,7 @@ class AdminConsoleWalkIT {
     }
 
     /** A screenshot under target/screenshots and, with the same name, in docs/images for the admin guide. */
-    private static void save(Chromium chromium, String name) throws IOException {
-        Path shot = chromium.screenshot(name);
-        assertTrue(Files.size(shot) > 0, shot.toString());
-        Files.createDirectories(IMAGES);
-        Files.copy(shot, IMAGES.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    private static void save(Chromium chromium, String name) {
+        DocImages.publish(chromium.screenshot(name), name);
     }
 }

@@ -3,6 +3,7 @@ package io.keycloakguard.it.theme;
 import io.keycloakguard.it.harness.AuthFlows;
 import io.keycloakguard.it.harness.Await;
 import io.keycloakguard.it.harness.Chromium;
+import io.keycloakguard.it.harness.DocImages;
 import io.keycloakguard.it.harness.GuardEnvironment;
 import io.keycloakguard.it.harness.KeycloakAdmin;
 import io.keycloakguard.it.harness.KeycloakGuardExtension;
@@ -109,7 +110,7 @@ class ThemePagesIT {
                     assertTrue(intro.contains("1 active session at a time"), intro);
                 }
                 assertFalse(intro.contains("(s)") || intro.contains("(en)"), intro);
-                chromium.fullPageScreenshot("session-chooser-" + locale);
+                DocImages.publish(chromium.fullPageScreenshot("session-chooser-" + locale), "user-session-chooser-" + locale);
                 if (locale.equals("de")) {
                     // Cancel ends on the pack's page, in German, with the way back to the application.
                     browser.findElement(By.id("guard-cancel")).click();
@@ -119,7 +120,7 @@ class ThemePagesIT {
                     assertTrue(browser.getPageSource().contains("css/guard.css"), "rendered in the keycloak-guard theme");
                     assertEquals(REDIRECT, browser.findElement(By.id("guard-back-to-app")).getAttribute("href"));
                     assertAccessible(browser);
-                    chromium.fullPageScreenshot("sign-in-cancelled-" + locale);
+                    DocImages.publish(chromium.fullPageScreenshot("sign-in-cancelled-" + locale), "user-sign-in-cancelled-" + locale);
                 } else {
                     // Keyboard only: Tab to the first session's button, Enter signs it out; the confirmation names
                     // the session, Enter on Continue goes on to the app.
@@ -130,7 +131,7 @@ class ThemePagesIT {
                     assertTrue(browser.findElement(By.id("guard-session-ended")).getText().contains("Chrome 156 on Linux"),
                             browser.findElement(By.id("guard-session-ended")).getText());
                     assertAccessible(browser);
-                    chromium.fullPageScreenshot("session-ended-" + locale);
+                    DocImages.publish(chromium.fullPageScreenshot("session-ended-" + locale), "user-session-ended-" + locale);
                     Chromium.tabTo(browser, "guard-continue");
                     new Actions(browser).sendKeys(Keys.ENTER).perform();
                     Await.until(() -> browser.getCurrentUrl().startsWith(REDIRECT), Duration.ofSeconds(15),
@@ -395,7 +396,7 @@ class ThemePagesIT {
             key = browser.findElement(By.id("kc-totp-secret-key")).getText().replaceAll("\\s+", "");
             String secret = browser.findElement(By.id("totpSecret")).getAttribute("value");
             assertEquals(new Base32().encodeToString(secret.getBytes(StandardCharsets.UTF_8)).replace("=", ""), key);
-            chromium.fullPageScreenshot("otp-setup-" + locale);
+            DocImages.publish(chromium.fullPageScreenshot("otp-setup-" + locale), "user-otp-setup-" + locale);
 
             // Keyboard only from here: Tab to the copy button, Enter; Tab to the code, type; Tab to the label; Enter.
             Chromium.tabTo(browser, "guard-copy-key");
@@ -496,7 +497,7 @@ class ThemePagesIT {
                         browser.findElement(By.id("guard-step-up-reason")).getText().trim());
                 assertAccessible(browser);
                 assertEquals(List.of(), Chromium.lowContrastTexts(browser), "texts below WCAG AA contrast");
-                chromium.fullPageScreenshot("step-up-new-device-" + locale);
+                DocImages.publish(chromium.fullPageScreenshot("step-up-new-device-" + locale), "user-step-up-new-device-" + locale);
                 new Actions(browser).sendKeys(code(key), Keys.ENTER).perform();
                 Await.until(() -> browser.getCurrentUrl().startsWith(REDIRECT), Duration.ofSeconds(15),
                         "the code is accepted");

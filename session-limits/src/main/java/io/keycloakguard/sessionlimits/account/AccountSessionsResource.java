@@ -5,7 +5,7 @@ import io.keycloakguard.core.account.AccountAccess;
 import io.keycloakguard.core.compat.KeycloakCapabilities;
 import io.keycloakguard.core.lock.UserLocks;
 import io.keycloakguard.sessionlimits.sessions.UserSessionView;
-import io.keycloakguard.sessionlimits.sessions.UserSessionsOfUser;
+import io.keycloakguard.sessionlimits.sessions.OwnSessions;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -49,7 +49,7 @@ public class AccountSessionsResource {
         AccountAccess auth = AccountAccess.authenticate(session).requireManage();
         RealmModel realm = session.getContext().getRealm();
         UserLocks.lock(session, realm, auth.user());
-        UserSessionsOfUser sessions = sessionsOf(auth);
+        OwnSessions sessions = sessionsOf(auth);
         UserSessionModel target = sessions.find(id).orElseThrow(NotFoundException::new);
         // Under the user's lock, as the limiter: the session's clients are logged out once this request committed.
         sessions.endLoggingOutClientsAfterCommit(target, "account:user-signed-out-session");
@@ -61,7 +61,7 @@ public class AccountSessionsResource {
         return Response.noContent().build();
     }
 
-    private UserSessionsOfUser sessionsOf(AccountAccess auth) {
-        return new UserSessionsOfUser(session, session.getContext().getRealm(), auth.user());
+    private OwnSessions sessionsOf(AccountAccess auth) {
+        return new OwnSessions(session, session.getContext().getRealm(), auth.user());
     }
 }

@@ -12,7 +12,7 @@ import io.keycloakguard.sessionlimits.policy.ResolvedLimit;
 import io.keycloakguard.sessionlimits.policy.SessionSummary;
 import io.keycloakguard.sessionlimits.policy.SessionsToEnd;
 import io.keycloakguard.sessionlimits.reservation.SessionReservations;
-import io.keycloakguard.sessionlimits.sessions.UserSessionsOfUser;
+import io.keycloakguard.sessionlimits.sessions.OwnSessions;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -116,7 +116,7 @@ final class SessionLimitAuthenticator implements Authenticator {
         }
         KeycloakSession session = context.getSession();
         UserLocks.lock(session, context.getRealm(), context.getUser());
-        UserSessionsOfUser sessions = new UserSessionsOfUser(session, context.getRealm(), context.getUser());
+        OwnSessions sessions = new OwnSessions(session, context.getRealm(), context.getUser());
         Optional<UserSessionModel> target = sessions.find(chosen);
         // Described before it ends, for the confirmation.
         Optional<SessionRow> ended = target.map(s -> row(context, sessions, s, false));
@@ -158,14 +158,14 @@ final class SessionLimitAuthenticator implements Authenticator {
         // counts only after this one committed, and sees its reservation.
         UserLocks.lock(session, realm, user);
         long now = Time.currentTime();
-        UserSessionsOfUser sessions = new UserSessionsOfUser(session, realm, user);
+        OwnSessions sessions = new OwnSessions(session, realm, user);
         SessionReservations reservations = new SessionReservations(session, realm, user);
         // Reservations first, stored sessions second: a concurrent login elsewhere stores its session and
         // only then deletes its reservation, so read in this order one of the two is always seen (under
         // READ COMMITTED each statement sees what was committed before it started).
         Set<String> counted = new HashSet<>(reservations.pending(limit.clientScope(), now, newSessionId));
         if (limit.clientScope() == null) {
-            UserSessionsOfUser.StoredSessionIds stored = sessions.storedOnlineSessionIds(now);
+            OwnSessions.StoredSessionIds stored = sessions.storedOnlineSessionIds(now);
             if (storedRowsAreComplete(config)) {
                 // Every online session of the user is among the rows just read: Keycloak is asked about this id
                 // only when it is one of them (a re-authentication), not on every login.
@@ -214,7 +214,7 @@ final class SessionLimitAuthenticator implements Authenticator {
             case END_LEAST_RECENTLY_ACTIVE, END_OLDEST -> {
                 String reason = action == ExceedAction.END_OLDEST ? "oldest" : "least-recently-active";
                 List<SessionSummary> victims = SessionsToEnd.toMakeRoom(
-                        existing.stream().map(UserSessionsOfUser::summary).toList(), limit.limit() - pending,
+                        existing.stream().map(OwnSessions::summary).toList(), limit.limit() - pending,
                         action);
                 for (SessionSummary victim : victims) {
                     // Under the user's lock: the victims' clients are logged out once the login has committed.
@@ -245,7 +245,7 @@ final class SessionLimitAuthenticator implements Authenticator {
         Set<String> others = new HashSet<>(ids);
         others.addAll(moreIds);
         others.remove(newSessionId);
-        others.removeAll(UserSessionsOfUser.endedInThisRequest(session));
+        others.removeAll(OwnSessions.endedInThisRequest(session));
         return others.size();
     }
 
@@ -292,7 +292,7 @@ final class SessionLimitAuthenticator implements Authenticator {
                         user.getId(), realm.getName(), config.userAttribute(), invalid));
     }
 
-    private Response chooser(AuthenticationFlowContext context, UserSessionsOfUser sessions,
+    private Response chooser(AuthenticationFlowContext context, OwnSessions sessions,
                              List<UserSessionModel> existing, ResolvedLimit limit, String errorMessage) {
         String csrf = newToken();
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
@@ -316,7 +316,7 @@ final class SessionLimitAuthenticator implements Authenticator {
         return form.createForm(CHOOSER_TEMPLATE);
     }
 
-    private static SessionRow row(AuthenticationFlowContext context, UserSessionsOfUser sessions, UserSessionModel s,
+    private static SessionRow row(AuthenticationFlowContext context, OwnSessions sessions, UserSessionModel s,
                                   boolean thisDevice) {
         // The client's name as its admin set it (a ${key} the template resolves, as the account console does), else
         // its client id.

@@ -5,7 +5,7 @@ import io.keycloakguard.authenticators.devices.KnownDeviceEntity;
 import io.keycloakguard.authenticators.devices.KnownDevices;
 import io.keycloakguard.authenticators.devices.LoginFacts;
 import io.keycloakguard.authenticators.devices.LoginHistoryEntity;
-import io.keycloakguard.authenticators.devices.Newness;
+import io.keycloakguard.authenticators.devices.NewDeviceOrNetwork;
 import io.keycloakguard.core.config.ParsedConfigCache;
 import io.keycloakguard.core.flow.LoginFlows;
 import io.keycloakguard.core.lock.UserLocks;
@@ -48,9 +48,9 @@ final class DeviceRecorder implements Authenticator {
         UserLocks.lock(session, realm, user);
         LoginFacts facts = CurrentLogin.facts(session, realm, user.getId(), null);
         KnownDevices devices = KnownDevices.of(session);
-        boolean newDevice = Newness.isNewDevice(facts.deviceId(),
+        boolean newDevice = NewDeviceOrNetwork.isNewDevice(facts.deviceId(),
                 devices.devicesOf(realm, user.getId()).stream().map(KnownDeviceEntity::getDeviceId).toList());
-        boolean newNetwork = Newness.isNewNetwork(facts.ip(),
+        boolean newNetwork = NewDeviceOrNetwork.isNewNetwork(facts.ip(),
                 devices.historyOf(realm, user.getId(), config.keepLogins()).stream().map(LoginHistoryEntity::getIp).toList(),
                 CurrentLogin.STORED_IPV4_PREFIX, CurrentLogin.STORED_IPV6_PREFIX);
         context.getEvent().detail("guard_new_device", String.valueOf(newDevice))

@@ -5,7 +5,7 @@ import io.keycloakguard.authenticators.devices.KnownDeviceEntity;
 import io.keycloakguard.authenticators.devices.KnownDevices;
 import io.keycloakguard.authenticators.devices.LoginFacts;
 import io.keycloakguard.authenticators.devices.LoginHistoryEntity;
-import io.keycloakguard.authenticators.devices.Newness;
+import io.keycloakguard.authenticators.devices.NewDeviceOrNetwork;
 import io.keycloakguard.core.config.ParsedConfigCache;
 import io.keycloakguard.core.flow.LoginFlows;
 import io.keycloakguard.core.lock.UserLocks;
@@ -46,11 +46,11 @@ final class NewDeviceCondition implements ConditionalAuthenticator {
         UserLocks.lock(session, realm, user);
         LoginFacts facts = CurrentLogin.facts(session, realm, user.getId(), null);
         KnownDevices devices = KnownDevices.of(session);
-        boolean newDevice = Newness.isNewDevice(facts.deviceId(),
+        boolean newDevice = NewDeviceOrNetwork.isNewDevice(facts.deviceId(),
                 devices.devicesOf(realm, user.getId()).stream().map(KnownDeviceEntity::getDeviceId).toList());
         List<String> earlierIps = devices.historyOf(realm, user.getId(), config.compareLastLogins()).stream()
                 .map(LoginHistoryEntity::getIp).toList();
-        boolean newNetwork = Newness.isNewNetwork(facts.ip(), earlierIps, config.ipv4PrefixBits(), config.ipv6PrefixBits());
+        boolean newNetwork = NewDeviceOrNetwork.isNewNetwork(facts.ip(), earlierIps, config.ipv4PrefixBits(), config.ipv6PrefixBits());
         boolean isNew = config.isNew(newDevice, newNetwork);
         context.getEvent().detail("guard_condition_new_device", String.valueOf(newDevice))
                 .detail("guard_condition_new_network", String.valueOf(newNetwork));

@@ -6,7 +6,7 @@ import io.keycloakguard.authenticators.devices.KnownDeviceEntity;
 import io.keycloakguard.authenticators.devices.KnownDevices;
 import io.keycloakguard.authenticators.devices.LoginFacts;
 import io.keycloakguard.authenticators.devices.LoginHistoryEntity;
-import io.keycloakguard.authenticators.devices.Newness;
+import io.keycloakguard.authenticators.devices.NewDeviceOrNetwork;
 import io.keycloakguard.authenticators.notify.NewDeviceEmail;
 import io.keycloakguard.authenticators.notify.NewDeviceNotice;
 import io.keycloakguard.core.lock.UserLocks;
@@ -36,8 +36,8 @@ final class SignInRecording {
         LoginFacts facts = CurrentLogin.facts(session, realm, user.getId(), clientId);
         KnownDevices devices = KnownDevices.of(session);
         List<String> known = devices.devicesOf(realm, user.getId()).stream().map(KnownDeviceEntity::getDeviceId).toList();
-        boolean newDevice = Newness.isNewDevice(facts.deviceId(), known);
-        boolean newNetwork = Newness.isNewNetwork(facts.ip(),
+        boolean newDevice = NewDeviceOrNetwork.isNewDevice(facts.deviceId(), known);
+        boolean newNetwork = NewDeviceOrNetwork.isNewNetwork(facts.ip(),
                 devices.historyOf(realm, user.getId(), pending.keepLogins()).stream().map(LoginHistoryEntity::getIp).toList(),
                 CurrentLogin.STORED_IPV4_PREFIX, CurrentLogin.STORED_IPV6_PREFIX);
 

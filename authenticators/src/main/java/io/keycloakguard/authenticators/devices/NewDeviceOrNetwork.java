@@ -8,9 +8,9 @@ import java.util.Collection;
 import java.util.Optional;
 
 /** Decides whether a sign-in comes from a new device or a new network, from plain data. */
-public final class Newness {
+public final class NewDeviceOrNetwork {
 
-    private Newness() {
+    private NewDeviceOrNetwork() {
     }
 
     /** New unless the browser presented a valid device id that this user has signed in with before. */

@@ -25,14 +25,14 @@ import java.util.stream.Stream;
  * The sessions of one user, read and ended the way Keycloak does it, so that nothing here can ever
  * reach another user's session: every lookup by id checks the owner.
  */
-public final class UserSessionsOfUser {
+public final class OwnSessions {
 
 
     private final KeycloakSession session;
     private final RealmModel realm;
     private final UserModel user;
 
-    public UserSessionsOfUser(KeycloakSession session, RealmModel realm, UserModel user) {
+    public OwnSessions(KeycloakSession session, RealmModel realm, UserModel user) {
         this.session = session;
         this.realm = realm;
         this.user = user;
