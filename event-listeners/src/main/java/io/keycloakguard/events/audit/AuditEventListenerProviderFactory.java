@@ -123,6 +123,10 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
                 .helpText("Most records written to a sink in one step.").add()
                 .property().name("db-retention").type(ProviderConfigProperty.STRING_TYPE).defaultValue("30d")
                 .helpText("How long records stay queryable in the database once every sink has them.").add()
+                .property().name("stream-check-interval").type(ProviderConfigProperty.STRING_TYPE).defaultValue("10s")
+                .helpText("How often each node checks that each realm's Redis stream still holds the records it "
+                        + "acknowledged (a failover or a restart without persistence can lose some); what it lacks is "
+                        + "written again.").add()
                 .build();
     }
 

@@ -7,7 +7,7 @@ import java.time.Duration;
 /** Options of {@code --spi-events-listener--guard-audit--…}, parsed once at start. */
 record AuditSettings(String filePath, long fileMaxBytes, int fileMaxFiles, boolean redisStream, int streamMaxLength,
                      boolean log, boolean includeRepresentation, boolean truncateIp, boolean hashUsernames,
-                     boolean dropUserAgent, Duration shipInterval, int batchSize, Duration retention) {
+                     boolean dropUserAgent, Duration shipInterval, int batchSize, Duration retention, Duration streamCheckInterval) {
 
     static AuditSettings parse(OptionReader options) {
         return new AuditSettings(
@@ -23,7 +23,8 @@ record AuditSettings(String filePath, long fileMaxBytes, int fileMaxFiles, boole
                 options.bool("drop-user-agent", false),
                 options.duration("ship-interval", Duration.ofSeconds(1), Duration.ofMillis(50)),
                 options.integer("batch-size", 500, 1, 10_000),
-                options.duration("db-retention", Duration.ofDays(30), Duration.ofMinutes(1)));
+                options.duration("db-retention", Duration.ofDays(30), Duration.ofMinutes(1)),
+                options.duration("stream-check-interval", Duration.ofSeconds(10), Duration.ofMillis(500)));
     }
 
     boolean fileSink() {

@@ -14,6 +14,7 @@ import io.keycloakguard.core.concurrent.DaemonScheduler;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,6 +40,7 @@ final class AuditShipper {
     private final AtomicBoolean queued = new AtomicBoolean();
     private final Set<String> failing = ConcurrentHashMap.newKeySet();
     private long lastRetention;
+    private long lastStreamCheck;
 
     AuditShipper(KeycloakSessionFactory factory, AuditSettings settings, List<AuditSink> sinks, AuditMetrics metrics) {
         this.factory = factory;
@@ -74,8 +76,12 @@ final class AuditShipper {
     private void ship() {
         try {
             Map<String, Long> heads = KeycloakModelUtils.runJobInTransactionWithResult(factory, AuditShipper::heads);
+            boolean check = System.currentTimeMillis() - lastStreamCheck >= settings.streamCheckInterval().toMillis();
+            if (check) {
+                lastStreamCheck = System.currentTimeMillis();
+            }
             for (AuditSink sink : sinks) {
-                shipSink(sink, heads);
+                shipSink(sink, heads, check);
             }
             KeycloakModelUtils.runJobInTransaction(factory, s -> backlog(s, heads));
             if (System.currentTimeMillis() - lastRetention > RETENTION_CHECK_MILLIS) {
@@ -99,21 +105,26 @@ final class AuditShipper {
 
     /**
      * Ships every realm's backlog to one sink; stops at the first failure (the rest waits for the next pass).
-     * Logs the failure once, and the recovery once a write succeeded again.
+     * Logs the failure once, and the recovery once a write succeeded again. With {@code check}, first asks a sink
+     * that can tell ({@link AuditSink#lastSeq}) where it stands, also for realms it is up to date with.
      */
-    private void shipSink(AuditSink sink, Map<String, Long> heads) {
+    private void shipSink(AuditSink sink, Map<String, Long> heads, boolean check) {
         boolean wrote = false;
         try {
             Map<String, Long> shipped = KeycloakModelUtils.runJobInTransactionWithResult(factory,
                     s -> cursors(s, sink.name()));
             for (Map.Entry<String, Long> head : heads.entrySet()) {
-                if (shipped.getOrDefault(head.getKey(), 0L) >= head.getValue()) {
+                boolean checkRealm = check && sink.tellsLastSeq() && shipped.getOrDefault(head.getKey(), 0L) > 0;
+                if (!checkRealm && shipped.getOrDefault(head.getKey(), 0L) >= head.getValue()) {
                     continue; // nothing new for this realm: no transaction, no lock
                 }
                 int written;
+                boolean first = true;
                 do {
+                    boolean checkBatch = checkRealm && first;
+                    first = false;
                     written = KeycloakModelUtils.runJobInTransactionWithResult(factory,
-                            s -> shipBatch(s, sink, head.getKey(), head.getValue()));
+                            s -> shipBatch(s, sink, head.getKey(), head.getValue(), checkBatch));
                     wrote |= written > 0;
                 } while (written == settings.batchSize());
             }
@@ -139,9 +150,23 @@ final class AuditShipper {
         return seqs;
     }
 
-    /** One batch in one transaction: lock the cursor, write what follows it, move it. Returns the count written. */
-    private int shipBatch(KeycloakSession session, AuditSink sink, String realmId, long head) {
+    /**
+     * One batch in one transaction: lock the cursor, write what follows it, move it. Returns the count written.
+     * With {@code check}, a sink that holds less than its cursor says (records lost after it acknowledged them) has
+     * its cursor moved back to what it holds, so that the lost records are written again from the database.
+     */
+    private int shipBatch(KeycloakSession session, AuditSink sink, String realmId, long head, boolean check) {
         GuardAuditCursorEntity cursor = Cursors.lock(session, sink.name(), realmId);
+        if (check) {
+            OptionalLong held = sink.lastSeq(session, realmId);
+            if (held.isPresent() && held.getAsLong() < cursor.getSeq()) {
+                LOG.warnf("Keycloak Guard: the audit sink '%s' lacks records %d to %d of realm %s that it had received"
+                                + " (a failover or a restart without persistence lost them); writing them again",
+                        sink.name(), held.getAsLong() + 1, cursor.getSeq(), realmId);
+                metrics.rewritten(metricName(sink), cursor.getSeq() - held.getAsLong());
+                cursor.setSeq(held.getAsLong());
+            }
+        }
         if (cursor.getSeq() >= head) {
             return 0;
         }
