@@ -105,8 +105,9 @@ final class AuditShipper {
 
     /**
      * Ships every realm's backlog to one sink; stops at the first failure (the rest waits for the next pass).
-     * Logs the failure once, and the recovery once a write succeeded again. With {@code check}, first asks a sink
-     * that can tell ({@link AuditSink#lastSeq}) where it stands, also for realms it is up to date with.
+     * Logs the failure once, and the recovery once a write succeeded again. With {@code check}, also visits the
+     * realms the sink is up to date with when it can tell where it stands ({@link AuditSink#lastSeq}), so that records
+     * it lost are written again even when no new record follows.
      */
     private void shipSink(AuditSink sink, Map<String, Long> heads, boolean check) {
         boolean wrote = false;
@@ -119,12 +120,9 @@ final class AuditShipper {
                     continue; // nothing new for this realm: no transaction, no lock
                 }
                 int written;
-                boolean first = true;
                 do {
-                    boolean checkBatch = checkRealm && first;
-                    first = false;
                     written = KeycloakModelUtils.runJobInTransactionWithResult(factory,
-                            s -> shipBatch(s, sink, head.getKey(), head.getValue(), checkBatch));
+                            s -> shipBatch(s, sink, head.getKey(), head.getValue()));
                     wrote |= written > 0;
                 } while (written == settings.batchSize());
             }
@@ -152,12 +150,14 @@ final class AuditShipper {
 
     /**
      * One batch in one transaction: lock the cursor, write what follows it, move it. Returns the count written.
-     * With {@code check}, a sink that holds less than its cursor says (records lost after it acknowledged them) has
-     * its cursor moved back to what it holds, so that the lost records are written again from the database.
+     * A sink that tells where it stands and holds less than its cursor says (records lost after it acknowledged
+     * them) first has its cursor moved back to what it holds, so that the lost records are written again from the
+     * database. Asked before every write, not only by the periodic check: a write after the failover would
+     * otherwise move the sink's end past the gap, and the gap would never show again.
      */
-    private int shipBatch(KeycloakSession session, AuditSink sink, String realmId, long head, boolean check) {
+    private int shipBatch(KeycloakSession session, AuditSink sink, String realmId, long head) {
         GuardAuditCursorEntity cursor = Cursors.lock(session, sink.name(), realmId);
-        if (check) {
+        if (sink.tellsLastSeq()) {
             OptionalLong held = sink.lastSeq(session, realmId);
             if (held.isPresent() && held.getAsLong() < cursor.getSeq()) {
                 LOG.warnf("Keycloak Guard: the audit sink '%s' lacks records %d to %d of realm %s that it had received"
