@@ -200,6 +200,10 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
                 .property().name("checkpoint-file").type(ProviderConfigProperty.STRING_TYPE).defaultValue("")
                 .helpText("JSON-lines file that receives the checkpoints alone (e.g. on another host's mount or WORM"
                         + " storage), rotated like file-path; empty: none.").add()
+                .property().name("stream-check-interval").type(ProviderConfigProperty.STRING_TYPE).defaultValue("10s")
+                .helpText("How often each node checks that each realm's Redis stream still holds the records it "
+                        + "acknowledged (a failover or a restart without persistence can lose some); what it lacks is "
+                        + "written again.").add()
                 .build();
     }
 

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Audit metrics on Keycloak's registry (management {@code /metrics}): {@code keycloak_guard_audit_chained_total},
- * per sink {@code keycloak_guard_audit_delivered_total}, {@code keycloak_guard_audit_pending} and
+ * per sink {@code keycloak_guard_audit_delivered_total}, {@code keycloak_guard_audit_rewritten_total} (lost by the
+ * sink after it had them, e.g. in a Redis failover, and written again), {@code keycloak_guard_audit_pending} and
  * {@code keycloak_guard_audit_oldest_pending_age_seconds}, and {@code keycloak_guard_audit_listener_seconds}
  * (time the listener adds to the request, with its 0.5/0.99 quantiles). Records written by the listener are
  * {@code keycloak_guard_outbox_written_total{topic="audit"}}.
@@ -37,6 +38,13 @@ final class AuditMetrics {
     void delivered(String sink, int count) {
         Counter.builder("keycloak.guard.audit.delivered").tag("sink", sink)
                 .description("Audit records a sink received").register(Metrics.globalRegistry).increment(count);
+    }
+
+    /** Records a sink had received and then lost (a Redis failover), counted when the shipper writes them again. */
+    void rewritten(String sink, long count) {
+        Counter.builder("keycloak.guard.audit.rewritten").tag("sink", sink)
+                .description("Audit records a sink had received, lost and was given again")
+                .register(Metrics.globalRegistry).increment(count);
     }
 
     void backlog(String sink, long pendingRecords, long oldestAgeSeconds) {

@@ -9,7 +9,8 @@ import java.time.Duration;
 record AuditSettings(String filePath, long fileMaxBytes, int fileMaxFiles, boolean redisStream, int streamMaxLength,
                      boolean log, boolean includeRepresentation, boolean truncateIp, boolean hashUsernames,
                      boolean dropUserAgent, Duration shipInterval, int batchSize, Duration retention,
-                     String checkpointKeyFile, int checkpointRecords, Duration checkpointInterval, String checkpointFile) {
+                     String checkpointKeyFile, int checkpointRecords, Duration checkpointInterval, String checkpointFile,
+                     Duration streamCheckInterval) {
 
     static AuditSettings parse(OptionReader options) {
         return new AuditSettings(
@@ -29,7 +30,8 @@ record AuditSettings(String filePath, long fileMaxBytes, int fileMaxFiles, boole
                 options.string("checkpoint-key-file", "").trim(),
                 options.integer("checkpoint-records", AuditCheckpoints.DEFAULT_EVERY_RECORDS, 1, 1_000_000),
                 options.duration("checkpoint-interval", AuditCheckpoints.DEFAULT_INTERVAL, Duration.ofSeconds(1)),
-                options.string("checkpoint-file", "").trim());
+                options.string("checkpoint-file", "").trim(),
+                options.duration("stream-check-interval", Duration.ofSeconds(10), Duration.ofMillis(500)));
     }
 
     boolean fileSink() {

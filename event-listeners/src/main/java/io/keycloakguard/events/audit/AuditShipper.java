@@ -16,6 +16,7 @@ import jakarta.persistence.TypedQuery;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,6 +43,7 @@ final class AuditShipper {
     private final AtomicBoolean queued = new AtomicBoolean();
     private final Set<String> failing = ConcurrentHashMap.newKeySet();
     private long lastRetention;
+    private long lastStreamCheck;
 
     AuditShipper(KeycloakSessionFactory factory, AuditSettings settings, List<AuditSink> sinks, AuditMetrics metrics,
                  AuditCheckpointer checkpointer) {
@@ -81,8 +83,12 @@ final class AuditShipper {
             // Checkpoints that are due first, so that this pass ships them.
             checkpointer.appendDue(factory);
             Map<String, Long> heads = KeycloakModelUtils.runJobInTransactionWithResult(factory, AuditShipper::heads);
+            boolean check = System.currentTimeMillis() - lastStreamCheck >= settings.streamCheckInterval().toMillis();
+            if (check) {
+                lastStreamCheck = System.currentTimeMillis();
+            }
             for (AuditSink sink : sinks) {
-                shipSink(sink, heads);
+                shipSink(sink, heads, check);
             }
             KeycloakModelUtils.runJobInTransaction(factory, s -> backlog(s, heads));
             if (System.currentTimeMillis() - lastRetention > RETENTION_CHECK_MILLIS) {
@@ -106,15 +112,18 @@ final class AuditShipper {
 
     /**
      * Ships every realm's backlog to one sink; stops at the first failure (the rest waits for the next pass).
-     * Logs the failure once, and the recovery once a write succeeded again.
+     * Logs the failure once, and the recovery once a write succeeded again. With {@code check}, also visits the
+     * realms the sink is up to date with when it can tell where it stands ({@link AuditSink#lastSeq}), so that records
+     * it lost are written again even when no new record follows.
      */
-    private void shipSink(AuditSink sink, Map<String, Long> heads) {
+    private void shipSink(AuditSink sink, Map<String, Long> heads, boolean check) {
         boolean wrote = false;
         try {
             Map<String, Long> shipped = KeycloakModelUtils.runJobInTransactionWithResult(factory,
                     s -> cursors(s, sink.name()));
             for (Map.Entry<String, Long> head : heads.entrySet()) {
-                if (shipped.getOrDefault(head.getKey(), 0L) >= head.getValue()) {
+                boolean checkRealm = check && sink.tellsLastSeq() && shipped.getOrDefault(head.getKey(), 0L) > 0;
+                if (!checkRealm && shipped.getOrDefault(head.getKey(), 0L) >= head.getValue()) {
                     continue; // nothing new for this realm: no transaction, no lock
                 }
                 int written;
@@ -146,9 +155,25 @@ final class AuditShipper {
         return seqs;
     }
 
-    /** One batch in one transaction: lock the cursor, write what follows it, move it. Returns the count written. */
+    /**
+     * One batch in one transaction: lock the cursor, write what follows it, move it. Returns the count written.
+     * A sink that tells where it stands and holds less than its cursor says (records lost after it acknowledged
+     * them) first has its cursor moved back to what it holds, so that the lost records are written again from the
+     * database. Asked before every write, not only by the periodic check: a write after the failover would
+     * otherwise move the sink's end past the gap, and the gap would never show again.
+     */
     private int shipBatch(KeycloakSession session, AuditSink sink, String realmId, long head) {
         GuardAuditCursorEntity cursor = Cursors.lock(session, sink.name(), realmId);
+        if (sink.tellsLastSeq()) {
+            OptionalLong held = sink.lastSeq(session, realmId);
+            if (held.isPresent() && held.getAsLong() < cursor.getSeq()) {
+                LOG.warnf("Keycloak Guard: the audit sink '%s' lacks records %d to %d of realm %s that it had received"
+                                + " (a failover or a restart without persistence lost them); writing them again",
+                        sink.name(), held.getAsLong() + 1, cursor.getSeq(), realmId);
+                metrics.rewritten(metricName(sink), cursor.getSeq() - held.getAsLong());
+                cursor.setSeq(held.getAsLong());
+            }
+        }
         if (cursor.getSeq() >= head) {
             return 0;
         }

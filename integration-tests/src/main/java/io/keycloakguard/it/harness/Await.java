@@ -11,13 +11,24 @@ public final class Await {
 
     /** Polls every 50 ms; fails with {@code what} if the condition does not hold within the timeout. */
     public static void until(BooleanSupplier condition, Duration timeout, String what) {
+        if (!holdsWithin(condition, timeout)) {
+            throw new AssertionError("Timed out after " + timeout + " waiting until " + what);
+        }
+    }
+
+    /**
+     * Polls every 50 ms; whether the condition held within the timeout. For a test that then asserts with the
+     * figures it counted (e.g. committed vs delivered) instead of a bare time-out.
+     */
+    public static boolean holdsWithin(BooleanSupplier condition, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out after " + timeout + " waiting until " + what);
+                return false;
             }
             sleep(Duration.ofMillis(50));
         }
+        return true;
     }
 
     public static void sleep(Duration duration) {

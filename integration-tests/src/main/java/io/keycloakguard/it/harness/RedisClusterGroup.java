@@ -12,12 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -49,13 +51,24 @@ public final class RedisClusterGroup implements AutoCloseable {
             DistributionKeycloak.deleteTree(group.dir);
             Files.createDirectories(group.dir);
             List<Integer> ports = new ArrayList<>();
+            // Every data and bus port of the group distinct: a node binds its ports only once it runs, so a port
+            // picked for one node's bus could be picked again for a node started after it (seen: "Failed listening
+            // on port … (cluster), aborting").
+            Set<Integer> picked = new HashSet<>();
+            IntSupplier freshPort = () -> {
+                int port;
+                do {
+                    port = FreePorts.next();
+                } while (!picked.add(port));
+                return port;
+            };
             for (int i = 0; i < 6; i++) {
-                int port = FreePorts.next();
+                int port = freshPort.getAsInt();
                 ports.add(port);
                 List<String> args = RedisServers.dataNode(port, group.dir);
                 args.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf",
                         // The bus port is port + 10000 unless set: taken by someone else as often as not.
-                        "--cluster-port", String.valueOf(FreePorts.next()),
+                        "--cluster-port", String.valueOf(freshPort.getAsInt()),
                         "--cluster-node-timeout", String.valueOf(NODE_TIMEOUT_MILLIS),
                         // A replica cut off from its primary (as the failover tests do) may still take over.
                         "--cluster-replica-validity-factor", "0"));

@@ -2,6 +2,7 @@ package io.keycloakguard.it.harness;
 
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisSentinelClient;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -99,6 +101,19 @@ public final class RedisSentinelGroup implements AutoCloseable {
 
     public List<HostAndPort> sentinelAddresses() {
         return sentinelPorts.stream().map(p -> new HostAndPort("127.0.0.1", p)).toList();
+    }
+
+    /** A Keycloak's options with the pack connected to this group through its sentinels ({@code mode=sentinel}). */
+    public KeycloakOptions keycloakOptions(String name, Database database, String keyPrefix) {
+        return KeycloakOptions.defaults(name, database, "redis://127.0.0.1:" + firstPrimary, keyPrefix)
+                .withExtraArgs("--spi-guard-redis--default--mode=sentinel",
+                        "--spi-guard-redis--default--sentinel-master=" + MASTER,
+                        "--spi-guard-redis--default--sentinels=" + sentinels());
+    }
+
+    /** A client for the test's own reads that follows the sentinels to the current primary (the caller closes it). */
+    public RedisSentinelClient client() {
+        return RedisSentinelClient.builder().masterName(MASTER).sentinels(new LinkedHashSet<>(sentinelAddresses())).build();
     }
 
     /** The port the sentinels name as the primary now. */

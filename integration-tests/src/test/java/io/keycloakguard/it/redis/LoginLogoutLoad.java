@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A few threads that each log a user of their own in with a password and out again, over and over, through the
  * {@link TopologyRealm#APP} client (so every login passes the per-IP rate limit, which asks Redis), alternating the
- * Keycloak nodes. Each logout Keycloak confirmed is a committed revocation, and each login and logout an audit record.
+ * Keycloak nodes from one cycle to the next. Each logout Keycloak confirmed is a committed revocation, and each login and logout an audit record.
  */
 final class LoginLogoutLoad implements AutoCloseable {
 
@@ -61,8 +61,10 @@ final class LoginLogoutLoad implements AutoCloseable {
     private void run(String username, String address, int offset) {
         int i = offset;
         while (running.get()) {
+            // Each cycle on one node, the next on the other: a token's issuer is the URL of the node that issued it
+            // (the nodes have no common --hostname here), and another node refuses its logout as invalid_token.
             String loginNode = nodes.get(i % nodes.size());
-            String logoutNode = nodes.get((i + 1) % nodes.size());
+            String logoutNode = loginNode;
             i++;
             try {
                 Response login = realm.passwordGrant(loginNode, TopologyRealm.APP, address, username, TopologyRealm.PASSWORD);

@@ -8,6 +8,8 @@ import io.keycloakguard.it.harness.KeycloakGuardExtension;
 import io.keycloakguard.it.harness.KeycloakOptions;
 import io.keycloakguard.it.harness.RedisClusterGroup;
 import io.keycloakguard.it.harness.Tokens;
+import io.keycloakguard.it.ratelimit.RateLimitAcrossNodes;
+import io.keycloakguard.it.sessionlimits.SessionLimitAcrossNodes;
 import io.keycloakguard.revocation.RevocationClient;
 import io.keycloakguard.revocation.contract.RevocationKeys;
 import io.restassured.response.Response;
@@ -32,9 +34,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The pack on a real Redis Cluster (three primaries, three replicas, on loopback), connected with
  * {@code mode=cluster} and {@code cluster-nodes}: the revocation feed, the per-IP rate limit and the audit stream of a
  * realm share one hash slot ({@code {realm}} in their keys), the Java revocation client follows the feed through a
- * cluster client. Then the primary holding that slot dies with writes its replica never got, the replica is promoted,
- * and every revocation Keycloak committed is in the feed again (the ledger's reconcile republishes what the failover
- * lost): committed vs delivered, 0 lost.
+ * cluster client. On two Keycloak nodes (when the suite runs on PostgreSQL) the race-free session limit and the per-IP
+ * rate limit work across the nodes. Then, under login/logout load on both nodes, the primary holding the realm's slot
+ * dies with writes its replica never got, the replica is promoted, and every revocation and every audit record
+ * Keycloak committed is on the promoted replica again (the ledger's reconcile and the audit stream's check write what
+ * the failover lost): committed vs delivered, 0 lost.
  */
 @ExtendWith(KeycloakGuardExtension.class)
 class RedisClusterIT {
@@ -49,9 +53,17 @@ class RedisClusterIT {
                     .withExtraArgs("--spi-guard-redis--default--mode=cluster",
                             "--spi-guard-redis--default--cluster-nodes=" + redis.nodes(),
                             "--spi-guard-outbox-sink--revocation--reconcile-interval=2s",
+                            "--spi-events-listener--guard-audit--stream-check-interval=2s",
                             "--proxy-headers=xforwarded", "--proxy-trusted-addresses=127.0.0.1");
-            try (DistributionKeycloak kc = DistributionKeycloak.startScratch(options);
+            try (TopologyNodes nodes = TopologyNodes.start(options, "cluster-nodes");
                  RedisClusterClient reader = redis.client()) {
+                DistributionKeycloak kc = nodes.first();
+                if (nodes.twoNodes()) {
+                    SessionLimitAcrossNodes.assertParallelLoginsNeverExceedTheLimit(nodes.first(), nodes.second());
+                    RateLimitAcrossNodes.assertFailuresOnEitherNodeBlockTheAddressOnBoth(nodes.first(), nodes.second());
+                } else {
+                    System.out.println("[cluster] one Keycloak node (the suite is not on PostgreSQL): two-node checks skipped");
+                }
                 TopologyRealm realm = TopologyRealm.create(KeycloakAdmin.of(kc), "cluster");
                 RevocationKeys keys = realm.feedKeys(prefix);
                 assertEquals(Boolean.TRUE, realm.status().get("redis.reachable"), "the status endpoint reaches the cluster");
@@ -102,7 +114,7 @@ class RedisClusterIT {
                     // Failover under login/logout load: the replica of the slot's primary stops receiving writes,
                     // the primary acknowledges more logouts, dies, and the replica is promoted without them.
                     int replica = redis.replicaOf(slotPrimary);
-                    try (LoginLogoutLoad load = LoginLogoutLoad.start(realm, List.of(kc.baseUrl()), 2)) {
+                    try (LoginLogoutLoad load = LoginLogoutLoad.start(realm, nodes.baseUrls(), 2)) {
                         Thread.sleep(3000);
                         redis.pause(replica);
                         redis.disconnectReplicas(slotPrimary);
@@ -111,8 +123,11 @@ class RedisClusterIT {
                         redis.resume(replica);
                         Await.until(() -> redis.isServingPrimary(replica), Duration.ofSeconds(60),
                                 "the replica of the killed primary is promoted");
-                        Await.until(() -> Boolean.TRUE.equals(realm.status().get("redis.reachable")),
-                                Duration.ofSeconds(60), "the pack counts the cluster reachable again by itself");
+                        for (DistributionKeycloak node : List.of(nodes.first(), nodes.second())) {
+                            KeycloakAdmin nodeAdmin = KeycloakAdmin.of(node);
+                            Await.until(() -> Boolean.TRUE.equals(realm.status(nodeAdmin).get("redis.reachable")),
+                                    Duration.ofSeconds(60), "the pack counts the cluster reachable again by itself");
+                        }
                         int beforeWindow = load.loginsSoFar();
                         Await.until(() -> load.loginsSoFar() > beforeWindow + 5, Duration.ofSeconds(60),
                                 "logins go on after the failover");
@@ -135,7 +150,16 @@ class RedisClusterIT {
                         System.out.printf("[cluster failover] committed %d revocations, %d missing when first checked on "
                                         + "the promoted replica (the reconcile may have run already), %d delivered%n",
                                 result.revokedSessions().size(), lostAtFailover, delivered);
-                        assertEquals(result.revokedSessions().size(), delivered, "committed vs delivered after the failover");
+                        assertEquals(result.revokedSessions().size(), delivered, "committed vs delivered after the failover: committed "
+                                + result.revokedSessions().size() + ", missing on the promoted replica when first checked "
+                                + lostAtFailover + ", delivered " + delivered);
+
+                        // Audit records: committed = the realm's chain (seq 1..head); delivered = the seqs in the
+                        // realm's stream on the promoted replica.
+                        TopologyRealm.AuditCount audit = realm.countAuditRecords(reader, prefix, Duration.ofSeconds(60));
+                        System.out.printf("[cluster failover] %s%n", audit);
+                        assertEquals(replica, redis.primaryFor(realm.auditStreamKey(prefix)), "the stream is on the promoted replica");
+                        assertEquals(List.of(), audit.lost(), audit.toString());
                     }
                 }
             }

@@ -118,7 +118,12 @@ final class TopologyRealm {
     }
 
     JsonPath status() {
-        return admin.request().get("/admin/realms/{realm}/guard/status", name).then().statusCode(200).extract().jsonPath();
+        return status(admin);
+    }
+
+    /** The pack's status as the node {@code nodeAdmin} talks to sees it. */
+    JsonPath status(KeycloakAdmin nodeAdmin) {
+        return nodeAdmin.request().get("/admin/realms/{realm}/guard/status", name).then().statusCode(200).extract().jsonPath();
     }
 
     /** The audit chain's head: the last seq given to a record of this realm. */
@@ -149,6 +154,36 @@ final class TopologyRealm {
             seqs.add(e.getID().getTime());
         }
         return seqs;
+    }
+
+    /**
+     * Audit records committed vs delivered: committed = the realm's chain (seq 1..head, once nothing waits in the
+     * outbox); delivered = the seqs in the realm's stream, counted when first checked and again until none is missing
+     * or {@code timeout} passed.
+     */
+    AuditCount countAuditRecords(UnifiedJedis redis, String prefix, Duration timeout) {
+        long head = awaitOutboxDrained(Duration.ofSeconds(120));
+        List<Long> missingAtFirst = missingSeqs(streamSeqs(redis, prefix), head);
+        List<Long> missing = new ArrayList<>(missingAtFirst);
+        Await.holdsWithin(() -> {
+            missing.clear();
+            missing.addAll(missingSeqs(streamSeqs(redis, prefix), head));
+            return missing.isEmpty();
+        }, timeout);
+        return new AuditCount(head, missingAtFirst.size(), List.copyOf(missing));
+    }
+
+    record AuditCount(long committed, int missingAtFirst, List<Long> lost) {
+
+        long delivered() {
+            return committed - lost.size();
+        }
+
+        @Override
+        public String toString() {
+            return String.format("audit records: committed %d (the chain's head), missing from the stream when first "
+                    + "checked %d, delivered %d, lost %d %s", committed, missingAtFirst, delivered(), lost.size(), lost);
+        }
     }
 
     /** The seqs 1..head that the stream lacks. */

@@ -41,12 +41,8 @@ class RevocationSentinelFailoverIT {
         assumeTrue(RedisSentinelGroup.available(), "needs redis-server on the PATH");
         String prefix = "kcguard-sentinel-" + UUID.randomUUID().toString().substring(0, 6) + ":";
         try (RedisSentinelGroup redis = RedisSentinelGroup.start("failover")) {
-            KeycloakOptions options = KeycloakOptions.defaults("sentinel", env.database(),
-                            "redis://127.0.0.1:" + redis.firstPrimaryPort(), prefix)
-                    .withExtraArgs("--spi-guard-redis--default--mode=sentinel",
-                            "--spi-guard-redis--default--sentinel-master=" + RedisSentinelGroup.MASTER,
-                            "--spi-guard-redis--default--sentinels=" + redis.sentinels(),
-                            "--spi-guard-outbox-sink--revocation--reconcile-interval=2s");
+            KeycloakOptions options = redis.keycloakOptions("sentinel", env.database(), prefix)
+                    .withExtraArgs("--spi-guard-outbox-sink--revocation--reconcile-interval=2s");
             try (DistributionKeycloak kc = DistributionKeycloak.startScratch(options)) {
                 KeycloakAdmin admin = KeycloakAdmin.of(kc);
                 String realm = "failover";
