@@ -114,7 +114,7 @@ public class AuditAdminResource {
     public String chain() {
         auth.realm().requireViewEvents();
         GuardAuditCursorEntity head = em().find(GuardAuditCursorEntity.class,
-                GuardAuditCursorEntity.idOf(Cursors.CHAIN, realm.getId()));
+                GuardAuditCursorEntity.idOf(AuditCursors.CHAIN, realm.getId()));
         return head == null ? "{\"seq\":0,\"hash\":null}"
                 : "{\"seq\":" + head.getSeq() + ",\"hash\":\"" + head.getHash() + "\"}";
     }
@@ -131,6 +131,6 @@ public class AuditAdminResource {
     }
 
     private EntityManager em() {
-        return Cursors.em(session);
+        return AuditCursors.em(session);
     }
 }

@@ -51,12 +51,12 @@ public class AuditChainSinkFactory implements OutboxSinkFactory {
     private void chain(KeycloakSession session, List<OutboxRecord> records) {
         Map<String, List<OutboxRecord>> byRealm = new LinkedHashMap<>();
         records.forEach(r -> byRealm.computeIfAbsent(r.realmId(), k -> new ArrayList<>()).add(r));
-        EntityManager em = Cursors.em(session);
+        EntityManager em = AuditCursors.em(session);
         AuditEventListenerProviderFactory audit = listenerFactory();
         AuditCheckpointer checkpointer = audit == null ? null : audit.checkpointer();
         int chained = 0;
         for (Map.Entry<String, List<OutboxRecord>> realm : byRealm.entrySet()) {
-            GuardAuditCursorEntity head = Cursors.lock(session, Cursors.CHAIN, realm.getKey());
+            GuardAuditCursorEntity head = AuditCursors.lock(session, AuditCursors.CHAIN, realm.getKey());
             GuardAuditCursorEntity checkpoint = checkpointer == null ? null : checkpointer.cursor(session, realm.getKey());
             // Read under the lock: a node that chained some of these before us has committed by now.
             Set<String> chainedBefore = new HashSet<>(em.createQuery(

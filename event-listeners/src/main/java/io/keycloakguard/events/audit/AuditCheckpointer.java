@@ -79,9 +79,9 @@ final class AuditCheckpointer {
         if (key == null) {
             return null;
         }
-        GuardAuditCursorEntity cursor = Cursors.em(session).find(GuardAuditCursorEntity.class,
+        GuardAuditCursorEntity cursor = AuditCursors.em(session).find(GuardAuditCursorEntity.class,
                 GuardAuditCursorEntity.idOf(CURSOR, realmId));
-        return cursor != null ? cursor : Cursors.lock(session, CURSOR, realmId);
+        return cursor != null ? cursor : AuditCursors.lock(session, CURSOR, realmId);
     }
 
     /** In the chain step, after a record: a checkpoint when {@code checkpoint-records} records followed the last one. */
@@ -112,10 +112,10 @@ final class AuditCheckpointer {
 
     /** Realms with a chain whose newest checkpoint is due, read without locks (one query for all realms). */
     private List<String> dueRealms(KeycloakSession session) {
-        EntityManager em = Cursors.em(session);
+        EntityManager em = AuditCursors.em(session);
         Map<String, Long> heads = new LinkedHashMap<>();
         em.createQuery("select c from GuardAuditCursorEntity c where c.name = :name", GuardAuditCursorEntity.class)
-                .setParameter("name", Cursors.CHAIN).getResultList()
+                .setParameter("name", AuditCursors.CHAIN).getResultList()
                 .forEach(c -> heads.put(c.getRealmId(), c.getSeq()));
         Map<String, Long> times = new HashMap<>();
         em.createQuery("select c.realmId, r.eventTime from GuardAuditCursorEntity c, GuardAuditRecordEntity r"
@@ -135,10 +135,10 @@ final class AuditCheckpointer {
 
     /** Under the locks, checks again (another node may have just appended one) and appends. */
     private boolean appendIfDue(KeycloakSession session, String realmId) {
-        GuardAuditCursorEntity head = Cursors.lock(session, Cursors.CHAIN, realmId);
+        GuardAuditCursorEntity head = AuditCursors.lock(session, AuditCursors.CHAIN, realmId);
         GuardAuditCursorEntity checkpoint = cursor(session, realmId);
         if (checkpoint.getSeq() > 0) {
-            List<Long> time = Cursors.em(session).createQuery("select r.eventTime from GuardAuditRecordEntity r"
+            List<Long> time = AuditCursors.em(session).createQuery("select r.eventTime from GuardAuditRecordEntity r"
                             + " where r.realmId = :realm and r.seq = :seq", Long.class)
                     .setParameter("realm", realmId).setParameter("seq", checkpoint.getSeq()).getResultList();
             if (!time.isEmpty() && System.currentTimeMillis() - time.get(0) < every.toMillis()) {
@@ -161,7 +161,7 @@ final class AuditCheckpointer {
         long seq = head.getSeq() + 1;
         Map<String, Object> linked = AuditChain.link(record, seq, headHash);
         String hash = (String) linked.get("hash");
-        Cursors.em(session).persist(GuardAuditRecordEntity.of((String) record.get("id"), realmId, seq, now,
+        AuditCursors.em(session).persist(GuardAuditRecordEntity.of((String) record.get("id"), realmId, seq, now,
                 AuditCheckpoints.TYPE, null, CanonicalJson.write(linked)));
         head.setSeq(seq);
         head.setHash(hash);

@@ -137,7 +137,7 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
         status.put("interval", checkpointer.every().toString());
         status.put("checkpointFile", !settings.checkpointFile().isEmpty());
         try {
-            GuardAuditCursorEntity newest = Cursors.em(session).find(GuardAuditCursorEntity.class,
+            GuardAuditCursorEntity newest = AuditCursors.em(session).find(GuardAuditCursorEntity.class,
                     GuardAuditCursorEntity.idOf(AuditCheckpointer.CURSOR, realm.getId()));
             if (newest != null && newest.getSeq() > 0) {
                 status.put("newestSeq", newest.getSeq());

@@ -103,9 +103,9 @@ final class AuditShipper {
 
     private static Map<String, Long> heads(KeycloakSession session) {
         Map<String, Long> heads = new HashMap<>();
-        Cursors.em(session).createQuery("select c from GuardAuditCursorEntity c where c.name = :name",
+        AuditCursors.em(session).createQuery("select c from GuardAuditCursorEntity c where c.name = :name",
                         GuardAuditCursorEntity.class)
-                .setParameter("name", Cursors.CHAIN).getResultList()
+                .setParameter("name", AuditCursors.CHAIN).getResultList()
                 .forEach(c -> heads.put(c.getRealmId(), c.getSeq()));
         return heads;
     }
@@ -148,7 +148,7 @@ final class AuditShipper {
     /** Where one sink stands per realm, read without locking: only realms behind their head are locked. */
     private static Map<String, Long> cursors(KeycloakSession session, String sink) {
         Map<String, Long> seqs = new HashMap<>();
-        Cursors.em(session).createQuery("select c from GuardAuditCursorEntity c where c.name = :name",
+        AuditCursors.em(session).createQuery("select c from GuardAuditCursorEntity c where c.name = :name",
                         GuardAuditCursorEntity.class)
                 .setParameter("name", sink).getResultList()
                 .forEach(c -> seqs.put(c.getRealmId(), c.getSeq()));
@@ -163,7 +163,7 @@ final class AuditShipper {
      * otherwise move the sink's end past the gap, and the gap would never show again.
      */
     private int shipBatch(KeycloakSession session, AuditSink sink, String realmId, long head) {
-        GuardAuditCursorEntity cursor = Cursors.lock(session, sink.name(), realmId);
+        GuardAuditCursorEntity cursor = AuditCursors.lock(session, sink.name(), realmId);
         if (sink.tellsLastSeq()) {
             OptionalLong held = sink.lastSeq(session, realmId);
             if (held.isPresent() && held.getAsLong() < cursor.getSeq()) {
@@ -178,7 +178,7 @@ final class AuditShipper {
             return 0;
         }
         String only = sink.onlyType();
-        TypedQuery<GuardAuditRecordEntity> rows = Cursors.em(session).createQuery(
+        TypedQuery<GuardAuditRecordEntity> rows = AuditCursors.em(session).createQuery(
                         "select r from GuardAuditRecordEntity r where r.realmId = :realm and r.seq > :seq"
                                 + (only == null ? "" : " and r.seq <= :head and r.type = :type") + " order by r.seq",
                         GuardAuditRecordEntity.class)
@@ -210,7 +210,7 @@ final class AuditShipper {
 
     /** Pending per sink: chained records past its cursor, summed over realms; age of the oldest. */
     private void backlog(KeycloakSession session, Map<String, Long> heads) {
-        EntityManager em = Cursors.em(session);
+        EntityManager em = AuditCursors.em(session);
         long now = System.currentTimeMillis();
         for (AuditSink sink : sinks) {
             long pending = 0;
@@ -235,7 +235,7 @@ final class AuditShipper {
 
     /** Deletes records older than db-retention that every enabled sink has received. */
     private void expire(KeycloakSession session, Set<String> realms) {
-        EntityManager em = Cursors.em(session);
+        EntityManager em = AuditCursors.em(session);
         long cutoff = System.currentTimeMillis() - settings.retention().toMillis();
         for (String realmId : realms) {
             long shipped = Long.MAX_VALUE;

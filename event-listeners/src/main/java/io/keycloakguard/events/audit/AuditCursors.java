@@ -8,12 +8,12 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
 /** Per-realm positions in GUARD_AUDIT_CURSOR, locked for the rest of the caller's transaction. */
-final class Cursors {
+final class AuditCursors {
 
     /** The cursor holding each realm's chain head. */
     static final String CHAIN = "chain";
 
-    private Cursors() {
+    private AuditCursors() {
     }
 
     static GuardAuditCursorEntity lock(KeycloakSession session, String name, String realmId) {
