@@ -3,6 +3,7 @@ package io.keycloakguard.it.devices;
 import io.keycloakguard.it.harness.BrowserSession;
 import io.keycloakguard.it.harness.GuardEnvironment;
 import io.keycloakguard.it.harness.KeycloakGuardExtension;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Issue 25 item 3: the session chooser marks "This device" on the session signed in from the device whose cookie the
  * browser carries ("Guard: remember device" links a session to its device), and no other session.
  */
+@Tag("compat")
 @ExtendWith(KeycloakGuardExtension.class)
 class ChooserThisDeviceIT {
 

@@ -5,6 +5,7 @@ import io.keycloakguard.it.harness.GuardEnvironment;
 import io.keycloakguard.it.harness.KeycloakGuardExtension;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * so the limiter refuses logins through it (fail safe, not counted as failures) and the status
  * endpoint names the config and the bad values until an admin fixes it.
  */
+@Tag("compat")
 @ExtendWith(KeycloakGuardExtension.class)
 class SessionLimitConfigIT {
 

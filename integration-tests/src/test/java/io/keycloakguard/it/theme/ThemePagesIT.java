@@ -74,17 +74,21 @@ class ThemePagesIT {
         String flow = "limit-" + UUID.randomUUID().toString().substring(0, 6);
         flows.copy("browser", flow);
         String limiter = flows.addRequired(flow + " forms", "guard-session-limit");
-        flows.saveConfig(limiter, flow + "-config", Map.of("realmLimit", "1", "onExceed", "let-user-choose"))
+        flows.saveConfig(limiter, flow + "-config", Map.of("realmLimit", "2", "onExceed", "let-user-choose"))
                 .then().statusCode(201);
         flows.createClient(flow, REDIRECT, flow, null, Map.of());
         String username = KeycloakAdmin.uniqueUsername("theme-chooser");
         admin.createUser(realm, username, PASSWORD);
-        // The session to choose, from the realm's direct grant flow (no limiter there), from Chrome on Linux.
-        io.restassured.RestAssured.given().header("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 "
-                        + "(KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36")
-                .formParams(Map.of("grant_type", "password", "client_id", flow, "username", username,
-                        "password", PASSWORD, "scope", "openid"))
-                .post(env.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/token").then().statusCode(200);
+        // The two sessions to choose from (a limit of two, the browser is the third), from the realm's direct grant
+        // flow (no limiter there): Chrome on Linux and Firefox on Windows.
+        for (String userAgent : List.of("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                        + "Chrome/156.0.0.0 Safari/537.36",
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 Firefox/140.0")) {
+            io.restassured.RestAssured.given().header("User-Agent", userAgent)
+                    .formParams(Map.of("grant_type", "password", "client_id", flow, "username", username,
+                            "password", PASSWORD, "scope", "openid"))
+                    .post(env.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/token").then().statusCode(200);
+        }
 
         for (String locale : List.of("de", "en")) {
             try (Chromium chromium = Chromium.start()) {
@@ -101,13 +105,13 @@ class ThemePagesIT {
                 String intro = browser.findElement(By.id("guard-session-chooser-intro")).getText();
                 if (locale.equals("de")) {
                     // Every word German: browser and OS, the relative times, the plural of the intro.
-                    assertTrue(list.contains("Chrome 156 unter Linux"), list);
+                    assertTrue(list.contains("Chrome 156 unter Linux") && list.contains("Firefox 140 unter Windows"), list);
                     assertTrue(list.contains("Angemeldet gerade eben") || list.contains("Angemeldet vor "), list);
                     assertFalse(list.contains(" on ") || list.contains(" ago") || list.contains("just now"), list);
-                    assertTrue(intro.contains("1 aktive Sitzung gleichzeitig"), intro);
+                    assertTrue(intro.contains("2 aktive Sitzungen gleichzeitig"), intro);
                 } else {
-                    assertTrue(list.contains("Chrome 156 on Linux"), list);
-                    assertTrue(intro.contains("1 active session at a time"), intro);
+                    assertTrue(list.contains("Chrome 156 on Linux") && list.contains("Firefox 140 on Windows"), list);
+                    assertTrue(intro.contains("2 active sessions at a time"), intro);
                 }
                 assertFalse(intro.contains("(s)") || intro.contains("(en)"), intro);
                 DocImages.publish(chromium.fullPageScreenshot("session-chooser-" + locale), "user-session-chooser-" + locale);
@@ -124,12 +128,15 @@ class ThemePagesIT {
                 } else {
                     // Keyboard only: Tab to the first session's button, Enter signs it out; the confirmation names
                     // the session, Enter on Continue goes on to the app.
+                    String chosen = browser.findElement(By.id("guard-session-device-0")).getText();
+                    String chosenDevice = chosen.contains("Chrome") ? "Chrome 156 on Linux" : "Firefox 140 on Windows";
                     Chromium.tabTo(browser, "guard-end-0");
                     new Actions(browser).sendKeys(Keys.ENTER).perform();
                     Await.until(() -> !browser.findElements(By.id("guard-session-ended")).isEmpty(),
                             Duration.ofSeconds(15), "the confirmation page");
-                    assertTrue(browser.findElement(By.id("guard-session-ended")).getText().contains("Chrome 156 on Linux"),
-                            browser.findElement(By.id("guard-session-ended")).getText());
+                    assertTrue(browser.findElement(By.id("guard-session-ended")).getText().contains(chosenDevice),
+                            "the confirmation names the session ended (" + chosen + "): "
+                                    + browser.findElement(By.id("guard-session-ended")).getText());
                     assertAccessible(browser);
                     DocImages.publish(chromium.fullPageScreenshot("session-ended-" + locale), "user-session-ended-" + locale);
                     Chromium.tabTo(browser, "guard-continue");
