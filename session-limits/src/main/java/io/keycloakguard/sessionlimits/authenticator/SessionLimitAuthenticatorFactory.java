@@ -2,16 +2,13 @@ package io.keycloakguard.sessionlimits.authenticator;
 
 import io.keycloakguard.core.config.ParsedConfigCache;
 import io.keycloakguard.core.config.AuthenticatorConfigValidation;
+import io.keycloakguard.core.flow.GuardAuthenticatorFactory;
 import io.keycloakguard.core.config.OptionReader;
 import io.keycloakguard.sessionlimits.config.ExceedAction;
 import io.keycloakguard.sessionlimits.config.SessionLimitConfig;
-import org.keycloak.Config;
 import org.keycloak.authentication.Authenticator;
-import org.keycloak.authentication.AuthenticatorFactory;
-import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.AuthenticatorConfigModel;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
@@ -19,12 +16,9 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
 import java.util.List;
 
 /** "Guard: session limit": concurrent-session limits for browser, direct-grant and post-broker flows. */
-public class SessionLimitAuthenticatorFactory implements AuthenticatorFactory, AuthenticatorConfigValidation {
+public class SessionLimitAuthenticatorFactory extends GuardAuthenticatorFactory implements AuthenticatorConfigValidation {
 
     public static final String ID = "guard-session-limit";
-
-    private static final AuthenticationExecutionModel.Requirement[] REQUIREMENTS = {
-            AuthenticationExecutionModel.Requirement.REQUIRED, AuthenticationExecutionModel.Requirement.DISABLED};
 
     /** What the console's form starts with, as Keycloak's own session limiter ("Maximum concurrent sessions": 3). */
     static final String DEFAULT_REALM_LIMIT = "3";
@@ -113,34 +107,7 @@ public class SessionLimitAuthenticatorFactory implements AuthenticatorFactory, A
     }
 
     @Override
-    public boolean isConfigurable() {
-        return true;
-    }
-
-    @Override
-    public AuthenticationExecutionModel.Requirement[] getRequirementChoices() {
-        return REQUIREMENTS;
-    }
-
-    @Override
-    public boolean isUserSetupAllowed() {
-        return false;
-    }
-
-    @Override
     public List<ProviderConfigProperty> getConfigProperties() {
         return PROPERTIES;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 }

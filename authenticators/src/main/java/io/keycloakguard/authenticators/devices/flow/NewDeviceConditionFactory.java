@@ -2,14 +2,12 @@ package io.keycloakguard.authenticators.devices.flow;
 
 import io.keycloakguard.core.config.OptionReader;
 import io.keycloakguard.core.config.AuthenticatorConfigValidation;
+import io.keycloakguard.core.flow.GuardAuthenticatorFactory;
 import io.keycloakguard.core.config.ParsedConfigCache;
-import org.keycloak.Config;
 import org.keycloak.authentication.authenticators.conditional.ConditionalAuthenticator;
 import org.keycloak.authentication.authenticators.conditional.ConditionalAuthenticatorFactory;
-import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.AuthenticatorConfigModel;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
@@ -17,7 +15,8 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
 import java.util.List;
 
 /** "Condition - new device or network": true when the sign-in comes from a device or network the user has not used. */
-public class NewDeviceConditionFactory implements ConditionalAuthenticatorFactory, AuthenticatorConfigValidation {
+public class NewDeviceConditionFactory extends GuardAuthenticatorFactory
+        implements ConditionalAuthenticatorFactory, AuthenticatorConfigValidation {
 
     public static final String ID = "guard-condition-new-device";
 
@@ -50,22 +49,6 @@ public class NewDeviceConditionFactory implements ConditionalAuthenticatorFactor
     }
 
     @Override
-    public boolean isConfigurable() {
-        return true;
-    }
-
-    @Override
-    public AuthenticationExecutionModel.Requirement[] getRequirementChoices() {
-        return new AuthenticationExecutionModel.Requirement[]{
-                AuthenticationExecutionModel.Requirement.REQUIRED, AuthenticationExecutionModel.Requirement.DISABLED};
-    }
-
-    @Override
-    public boolean isUserSetupAllowed() {
-        return false;
-    }
-
-    @Override
     public List<ProviderConfigProperty> getConfigProperties() {
         return ProviderConfigurationBuilder.create()
                 .property().name(NewDeviceConditionConfig.NEW_IF).label("New if")
@@ -94,17 +77,5 @@ public class NewDeviceConditionFactory implements ConditionalAuthenticatorFactor
     @Override
     public List<String> configProblems(KeycloakSession session, RealmModel realm, AuthenticatorConfigModel config) {
         return CONFIGS.parse(config.getConfig()).problems();
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 }
