@@ -201,7 +201,9 @@ describe("RevocationClient", () => {
       await until(() => !failClosed.isStale(), 5000, "fresh again");
       assert.equal(failClosed.isRevoked(user("bystander")), false);
       assert.equal(failOpen.isRevoked({ sid: "before" }), true, "kept what it knew");
-      assert.equal(failOpen.connected, true);
+      // The flag is set once a whole pass (stream, heartbeat) succeeded; a late error of the dropped connection can
+      // clear it while the follower already reads again (seen once in CI), so wait for the next pass, bounded.
+      await until(() => failOpen.connected, 5000, "connected again");
     } finally {
       await stopHeartbeats();
       await failClosed.stop();
