@@ -32,11 +32,6 @@ public abstract class GuardAuthenticatorFactory implements AuthenticatorFactory 
     }
 
     @Override
-    public String getReferenceCategory() {
-        return null;
-    }
-
-    @Override
     public void init(Config.Scope config) {
     }
 
